@@ -7,8 +7,11 @@
 
 #include "catalog/app.h"
 #include "catalog/render.h"
+#include "catalog/values.h"
 #include "common/files.h"
 #include "manifest/manifest_writer.h"
+#include "manifest/object_checks.h"
+#include "yamljson/yaml_to_json.h"
 #include "yamljson/json_parse.h"
 
 namespace {
@@ -78,6 +81,28 @@ void BM_JettyResolveValues(benchmark::State& state) {
 }
 BENCHMARK(BM_JettyResolveValues)->Unit(benchmark::kMicrosecond);
 
+void BM_JettyDefaultsOnly(benchmark::State& state) {
+  const Fixture& f = fixture();
+  nlohmann::json given = f.app.presets.at("default");
+  catalog::merge_values(given, f.request.values[0]);
+  nlohmann::json extras = catalog::template_extras(f.app, f.request);
+  for (auto _ : state) {
+    auto values = f.app.defaults.apply(given, extras);
+    benchmark::DoNotOptimize(values);
+  }
+}
+BENCHMARK(BM_JettyDefaultsOnly)->Unit(benchmark::kMicrosecond);
+
+void BM_JettySchemaValidationOnly(benchmark::State& state) {
+  const Fixture& f = fixture();
+  auto values = catalog::resolve_values(f.app, f.request);
+  for (auto _ : state) {
+    auto problems = f.app.validator.validate(*values);
+    benchmark::DoNotOptimize(problems);
+  }
+}
+BENCHMARK(BM_JettySchemaValidationOnly)->Unit(benchmark::kMicrosecond);
+
 void BM_JettyTemplatesOnly(benchmark::State& state) {
   const Fixture& f = fixture();
   auto values = catalog::resolve_values(f.app, f.request);
@@ -91,6 +116,38 @@ void BM_JettyTemplatesOnly(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_JettyTemplatesOnly)->Unit(benchmark::kMicrosecond);
+
+std::string rendered_text() {
+  const Fixture& f = fixture();
+  auto values = catalog::resolve_values(f.app, f.request);
+  nlohmann::json context = *values;
+  context.update(catalog::template_extras(f.app, f.request));
+  std::string all;
+  for (const auto& t : f.app.templates) all += *t.compiled.render(context) + "\n---\n";
+  return all;
+}
+
+void BM_JettyYamlParse(benchmark::State& state) {
+  std::string text = rendered_text();
+  for (auto _ : state) {
+    auto docs = yamljson::parse_yaml_documents(text, "x");
+    benchmark::DoNotOptimize(docs);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_JettyYamlParse)->Unit(benchmark::kMicrosecond);
+
+void BM_JettyObjectChecks(benchmark::State& state) {
+  auto docs = yamljson::parse_yaml_documents(rendered_text(), "x");
+  std::vector<manifest::SourcedObject> objects;
+  for (auto& d : *docs)
+    if (!d.value.is_null()) objects.push_back({d.value, "x", "x"});
+  for (auto _ : state) {
+    auto problems = manifest::check_objects(objects, openapi::Schema::builtin());
+    benchmark::DoNotOptimize(problems);
+  }
+}
+BENCHMARK(BM_JettyObjectChecks)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -80,13 +80,26 @@ Result<RenderedRelease> render_release(const App& app, const RenderRequest& requ
 
   RenderedRelease release;
   release.values = std::move(*values);
-  json context = release.values;
+  // The templates see the values plus release and app; lend the values
+  // object those two names for the rendering rather than copying it.
+  json& context = release.values;
   json extras = template_extras(app, request);
-  for (auto it = extras.begin(); it != extras.end(); ++it) context[it.key()] = *it;
-
+  for (auto it = extras.begin(); it != extras.end(); ++it) context[it.key()] = std::move(*it);
+  std::vector<std::string> texts;
+  texts.reserve(app.templates.size());
   for (const auto& file : app.templates) {
     auto text = file.compiled.render(context);
-    if (!text) return fail(text.error());
+    if (!text) {
+      for (const char* reserved : kReservedNames) context.erase(reserved);
+      return fail(text.error());
+    }
+    texts.push_back(std::move(*text));
+  }
+  for (const char* reserved : kReservedNames) context.erase(reserved);
+
+  for (size_t t = 0; t < app.templates.size(); ++t) {
+    const auto& file = app.templates[t];
+    const std::string* text = &texts[t];
     std::string display = app.file(file.name);
     auto documents = yamljson::parse_yaml_documents(*text, display + " (rendered)");
     if (!documents) return fail(documents.error());
@@ -107,9 +120,12 @@ Result<RenderedRelease> render_release(const App& app, const RenderRequest& requ
   }
   manifest::StandardLabels labels{app.name, release_name_of(app, request), app.version};
   for (auto& o : release.objects) manifest::add_standard_labels(o.object, labels);
-  std::stable_sort(release.objects.begin(), release.objects.end(), [](const auto& a, const auto& b) {
-    return manifest::apply_rank(a.object.value("kind", "")) < manifest::apply_rank(b.object.value("kind", ""));
-  });
+  auto rank = [](const manifest::SourcedObject& o) {
+    auto kind = o.object.find("kind");
+    return manifest::apply_rank(kind != o.object.end() && kind->is_string() ? kind->get_ref<const std::string&>() : "");
+  };
+  std::stable_sort(release.objects.begin(), release.objects.end(),
+                   [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
   return release;
 }
 

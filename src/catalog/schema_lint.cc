@@ -5,7 +5,9 @@
 #include <regex>
 #include <set>
 
+#include "catalog/values.h"
 #include "catalog/values_validator.h"
+#include "common/suggest.h"
 
 namespace pier::catalog {
 
@@ -29,36 +31,10 @@ const std::set<std::string>& type_names() {
   return names;
 }
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t up = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string suggestion(const std::string& word, const std::set<std::string>& known) {
-  std::string best;
-  size_t best_distance = 3;
-  for (const auto& k : known) {
-    size_t d = edit_distance(word, k);
-    if (d < best_distance) best_distance = d, best = k;
-  }
-  return best.empty() ? "" : " (did you mean \"" + best + "\"?)";
-}
-
-std::string escape(const std::string& key) {
-  std::string out;
-  for (char c : key) out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-  return out;
+  std::vector<std::string_view> names(known.begin(), known.end());
+  auto best = closest_name(word, names);
+  return best ? " (did you mean \"" + *best + "\"?)" : "";
 }
 
 bool contains_ref(const json& node) {
@@ -103,7 +79,7 @@ struct Linter {
     for (auto it = node.begin(); it != node.end(); ++it) {
       const std::string& key = it.key();
       if (!draft7_keywords().contains(key) && !key.starts_with("x-"))
-        report(pointer + "/" + escape(key), "unknown JSON Schema keyword \"" + key + "\"" + suggestion(key, draft7_keywords()));
+        report(pointer + "/" + escape_pointer_token(key), "unknown JSON Schema keyword \"" + key + "\"" + suggestion(key, draft7_keywords()));
     }
     if (auto t = node.find("type"); t != node.end()) {
       auto check = [&](const json& name) {
@@ -171,7 +147,7 @@ struct Linter {
         report(pointer + "/" + key, "must be an object of schemas");
         continue;
       }
-      for (auto p = it->begin(); p != it->end(); ++p) schema(*p, pointer + "/" + key + "/" + escape(p.key()));
+      for (auto p = it->begin(); p != it->end(); ++p) schema(*p, pointer + "/" + key + "/" + escape_pointer_token(p.key()));
     }
     for (const char* key : {"additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if", "then", "else"})
       if (auto it = node.find(key); it != node.end()) schema(*it, pointer + "/" + key);
@@ -209,7 +185,7 @@ struct Linter {
     auto props = node.find("properties");
     if (props == node.end() || !props->is_object()) return;
     for (auto it = props->begin(); it != props->end(); ++it) {
-      std::string child = pointer + "/properties/" + escape(it.key());
+      std::string child = pointer + "/properties/" + escape_pointer_token(it.key());
       if (!it->is_object()) continue;
       static const std::set<std::string> kDictMethods = {"items", "keys", "values", "get", "update", "pop",
                                                          "popitem", "copy", "clear", "setdefault", "fromkeys"};
@@ -253,7 +229,7 @@ void lint_ui_node(const json& ui, const json* schema, const json& root_schema, c
   }
   for (auto it = ui.begin(); it != ui.end(); ++it) {
     const std::string& key = it.key();
-    std::string child = pointer + "/" + escape(key);
+    std::string child = pointer + "/" + escape_pointer_token(key);
     if (key == "ui:order") {
       if (!it->is_array()) {
         problems.push_back({file + "#" + child, "must be an array of field names"});

@@ -100,16 +100,6 @@ Result<json> typed_value(std::string_view text, const json* schema, const std::s
   return json(std::string(text));
 }
 
-std::string escape_pointer_token(const std::string& token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace
 
 void merge_values(json& base, const json& overlay) {
@@ -122,6 +112,16 @@ void merge_values(json& base, const json& overlay) {
     if (existing != base.end() && existing->is_object() && it->is_object()) merge_values(*existing, *it);
     else base[it.key()] = *it;
   }
+}
+
+std::string escape_pointer_token(const std::string& token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out.push_back(c);
+  }
+  return out;
 }
 
 std::string json_pointer_of(const std::vector<std::string>& segments) {

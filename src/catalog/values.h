@@ -29,6 +29,9 @@ Result<void> apply_set(nlohmann::json& values, std::string_view expression, cons
 // "/a/b" style JSON pointer for a dotted path's segments.
 std::string json_pointer_of(const std::vector<std::string>& segments);
 
+// One JSON pointer token: "~" -> "~0", "/" -> "~1".
+std::string escape_pointer_token(const std::string& token);
+
 // The subschema for a path of property names and array indices, following
 // local "$ref"s; null when the schema does not describe that path.
 const nlohmann::json* subschema_at(const nlohmann::json& root_schema, const std::vector<std::string>& segments);

@@ -1,7 +1,6 @@
 #include "catalog/values_validator.h"
 
 #include <algorithm>
-#include <functional>
 #include <mutex>
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
@@ -146,6 +145,75 @@ Translated translate(const std::string& description, std::vector<std::string> pa
   return {path, "schema", description + got()};
 }
 
+const json* follow_ref(const json* node, const json& root) {
+  for (int hops = 0; node && node->is_object() && hops < 16; ++hops) {
+    auto ref = node->find("$ref");
+    if (ref == node->end() || !ref->is_string()) break;
+    const std::string& text = ref->get_ref<const std::string&>();
+    if (!text.starts_with("#")) return nullptr;
+    try {
+      node = &root.at(json::json_pointer(text.substr(1)));
+    } catch (const json::exception&) {
+      return nullptr;
+    }
+  }
+  return node;
+}
+
+const json* child_schema(const json* schema, const std::string& key, bool is_index, const json& root) {
+  if (!schema || !schema->is_object()) return nullptr;
+  if (is_index) {
+    auto items = schema->find("items");
+    return items != schema->end() && items->is_object() ? follow_ref(&*items, root) : nullptr;
+  }
+  if (auto props = schema->find("properties"); props != schema->end() && props->is_object())
+    if (auto p = props->find(key); p != props->end()) return follow_ref(&*p, root);
+  if (auto extra = schema->find("additionalProperties"); extra != schema->end() && extra->is_object())
+    return follow_ref(&*extra, root);
+  return nullptr;
+}
+
+void check_formats(const json& node, const json* sub, const json& root, std::vector<std::string>& path,
+                   std::vector<ValueProblem>& problems) {
+  if (!sub || !sub->is_object()) return;
+  if (node.is_string()) {
+    auto format = sub->find("format");
+    if (format != sub->end() && format->is_string() &&
+        !matches_format(format->get_ref<const std::string&>(), node.get_ref<const std::string&>())) {
+      problems.push_back({json_pointer_of(path), "format",
+                          "must be a valid " + format->get<std::string>() + ", got " +
+                              (is_secret(sub) ? std::string("(hidden)") : short_dump(node))});
+    }
+  } else if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      path.push_back(it.key());
+      check_formats(*it, child_schema(sub, it.key(), false, root), root, path, problems);
+      path.pop_back();
+    }
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      path.push_back(std::to_string(i));
+      check_formats(node[i], child_schema(sub, path.back(), true, root), root, path, problems);
+      path.pop_back();
+    }
+  }
+}
+
+// Whether the schema uses a format that matches_format() checks at all.
+bool uses_checked_formats(const json& schema) {
+  if (schema.is_object()) {
+    if (auto f = schema.find("format"); f != schema.end() && f->is_string() &&
+                                         !matches_format(f->get_ref<const std::string&>(), "\x01 not valid \x01"))
+      return true;
+    for (const auto& [_, v] : schema.items())
+      if (uses_checked_formats(v)) return true;
+  } else if (schema.is_array()) {
+    for (const auto& v : schema)
+      if (uses_checked_formats(v)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 struct ValuesValidator::Compiled {
@@ -153,6 +221,7 @@ struct ValuesValidator::Compiled {
   valijson::Schema schema;
   std::mutex mutex;
   valijson::Validator validator{valijson::Validator::kStrongTypes};  // keeps compiled regexes between calls
+  bool checks_formats = false;
 };
 
 Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::string& schema_file) {
@@ -165,6 +234,7 @@ Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::
   } catch (const std::exception& e) {
     return fail(Error::invalid(schema_file + ": not a valid JSON Schema: " + e.what()));
   }
+  compiled->checks_formats = uses_checked_formats(compiled->schema_json);
   ValuesValidator validator;
   validator.compiled_ = std::move(compiled);
   return validator;
@@ -215,34 +285,11 @@ std::vector<ValueProblem> ValuesValidator::validate(const json& values) const {
                    [](const ValueProblem& a, const ValueProblem& b) { return a.pointer < b.pointer; });
   size_t schema_problems = problems.size();
 
-  // Formats valijson leaves alone.
-  std::function<void(const json&, const json*, std::vector<std::string>&)> check_formats;
-  check_formats = [&](const json& node, const json* sub, std::vector<std::string>& path) {
-    if (!sub || !sub->is_object()) return;
-    if (node.is_string()) {
-      auto format = sub->find("format");
-      if (format != sub->end() && format->is_string() &&
-          !matches_format(format->get_ref<const std::string&>(), node.get_ref<const std::string&>())) {
-        problems.push_back({json_pointer_of(path), "format",
-                            "must be a valid " + format->get<std::string>() + ", got " +
-                                (is_secret(sub) ? std::string("(hidden)") : short_dump(node))});
-      }
-    } else if (node.is_object()) {
-      for (auto it = node.begin(); it != node.end(); ++it) {
-        path.push_back(it.key());
-        check_formats(*it, subschema_at(schema, path), path);
-        path.pop_back();
-      }
-    } else if (node.is_array()) {
-      for (size_t i = 0; i < node.size(); ++i) {
-        path.push_back(std::to_string(i));
-        check_formats(node[i], subschema_at(schema, path), path);
-        path.pop_back();
-      }
-    }
-  };
-  std::vector<std::string> path;
-  check_formats(values, &schema, path);
+  // Formats valijson leaves alone, walking the values and the schema together.
+  if (compiled_->checks_formats) {
+    std::vector<std::string> path;
+    check_formats(values, &schema, schema, path, problems);
+  }
   std::inplace_merge(problems.begin(), problems.begin() + static_cast<std::ptrdiff_t>(schema_problems), problems.end(),
                      [](const ValueProblem& a, const ValueProblem& b) { return a.pointer < b.pointer; });
   return problems;

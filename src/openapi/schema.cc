@@ -7,7 +7,7 @@
 #include "common/text_position.h"
 #include "openapi/pack.h"
 #include "openapi/packed_document.h"
-#include "openapi/suggest.h"
+#include "common/suggest.h"
 #include "openapi/validator.h"
 
 namespace pier::openapi {

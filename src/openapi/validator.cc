@@ -7,7 +7,7 @@
 #include "openapi/base64.h"
 #include "openapi/field_path.h"
 #include "openapi/quantity.h"
-#include "openapi/suggest.h"
+#include "common/suggest.h"
 
 namespace pier::openapi {
 
@@ -99,7 +99,21 @@ class Walker {
   }
 
  private:
-  void add(std::string message) { out_.push_back({path_, std::move(message)}); }
+  // The path is kept as segments and only spelled out for a problem: the
+  // common case, a valid object, never builds a string.
+  struct Segment {
+    std::string_view key;  // empty for an array index
+    std::size_t index = 0;
+  };
+
+  void add(std::string message) {
+    std::string path;
+    for (const Segment& s : path_) {
+      if (s.key.data()) append_field(path, s.key);
+      else append_index(path, s.index);
+    }
+    out_.push_back({std::move(path), std::move(message)});
+  }
 
   void mismatch(const PackedNode& node, const json& v) {
     add(std::string("expected ") + expected_name(node) + ", got " + describe_value(v));
@@ -129,30 +143,43 @@ class Walker {
   }
 
   void check_object(const PackedNode& node, const json& v, int depth) {
-    const std::size_t base = path_.size();
-    for (const auto& [key, value] : v.items()) {
-      append_field(path_, key);
-      if (const PackedProperty* prop = find_packed_property(doc_, node, key)) {
+    // The object's keys (a std::map) and the schema's properties are both
+    // sorted by byte order: walk them side by side instead of searching.
+    // Missing required fields are reported after the fields present.
+    const auto props = doc_.properties_of(node);
+    auto prop = props.begin();
+    std::vector<std::string_view> absent;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      const std::string& key = it.key();
+      for (; prop != props.end() && doc_.str(prop->name) < std::string_view(key); ++prop) {
+        if (prop->required) absent.push_back(doc_.str(prop->name));
+      }
+      const bool known = prop != props.end() && doc_.str(prop->name) == std::string_view(key);
+      path_.push_back({key, 0});
+      const json& value = *it;
+      if (known) {
         if (!value.is_null()) {
           check(prop->node, value, depth + 1);
         } else if (prop->required) {
           add("required field is null");
         }  // else: null for an optional field is its zero value
+        ++prop;
       } else if (node.element != kNoNode) {
         check(node.element, value, depth + 1);
       } else if (!node.open) {
         unknown_field(node, key);
       }
-      path_.resize(base);
+      path_.pop_back();
     }
-    for (const PackedProperty& prop : doc_.properties_of(node)) {
-      if (!prop.required) continue;
-      const std::string_view name = doc_.str(prop.name);
-      if (v.contains(name)) continue;
-      append_field(path_, name);
-      add("required field missing");
-      path_.resize(base);
-    }
+    for (; prop != props.end(); ++prop)
+      if (prop->required) absent.push_back(doc_.str(prop->name));
+    for (std::string_view name : absent) missing(name);
+  }
+
+  void missing(std::string_view name) {
+    path_.push_back({name, 0});
+    add("required field missing");
+    path_.pop_back();
   }
 
   void unknown_field(const PackedNode& node, const std::string& key) {
@@ -165,17 +192,16 @@ class Walker {
 
   void check_array(const PackedNode& node, const json& v, int depth) {
     if (node.element == kNoNode) return;
-    const std::size_t base = path_.size();
     for (std::size_t i = 0; i < v.size(); ++i) {
-      append_index(path_, i);
+      path_.push_back({std::string_view(), i});
       check(node.element, v[i], depth + 1);
-      path_.resize(base);
+      path_.pop_back();
     }
   }
 
   const PackedDocument& doc_;
   std::vector<Problem>& out_;
-  std::string path_;
+  std::vector<Segment> path_;
 };
 
 }  // namespace

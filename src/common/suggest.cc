@@ -1,9 +1,9 @@
-#include "openapi/suggest.h"
+#include "common/suggest.h"
 
 #include <algorithm>
 #include <vector>
 
-namespace pier::openapi {
+namespace pier {
 
 namespace {
 
@@ -54,4 +54,4 @@ std::optional<std::string> closest_name(std::string_view name, std::span<const s
   return best;
 }
 
-}  // namespace pier::openapi
+}  // namespace pier

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace pier::openapi {
+namespace pier {
 
 // Optimal string alignment distance: insertions, deletions, substitutions and
 // swaps of two neighbouring characters each cost 1.
@@ -22,4 +22,4 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // the first such candidate on ties.
 std::optional<std::string> closest_name(std::string_view name, std::span<const std::string_view> candidates);
 
-}  // namespace pier::openapi
+}  // namespace pier

@@ -1,10 +1,10 @@
-#include "openapi/suggest.h"
+#include "common/suggest.h"
 
 #include <gtest/gtest.h>
 
 #include <array>
 
-namespace pier::openapi {
+namespace pier {
 namespace {
 
 TEST(SuggestTest, EditDistance) {
@@ -25,4 +25,4 @@ TEST(SuggestTest, ClosestName) {
 }
 
 }  // namespace
-}  // namespace pier::openapi
+}  // namespace pier
