@@ -10,13 +10,15 @@ namespace pier::yamljson {
 
 namespace {
 
-constexpr std::array kTrue = {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"};
-constexpr std::array kFalse = {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"};
-constexpr std::array kNull = {"", "~", "null", "Null", "NULL"};
+using namespace std::string_view_literals;
+constexpr std::array kTrue = {"y"sv, "Y"sv, "yes"sv, "Yes"sv, "YES"sv, "true"sv, "True"sv, "TRUE"sv, "on"sv, "On"sv, "ON"sv};
+constexpr std::array kFalse = {"n"sv, "N"sv, "no"sv, "No"sv, "NO"sv, "false"sv, "False"sv, "FALSE"sv, "off"sv, "Off"sv, "OFF"sv};
+constexpr std::array kNull = {""sv, "~"sv, "null"sv, "Null"sv, "NULL"sv};
 
 template <size_t N>
-bool one_of(std::string_view text, const std::array<const char*, N>& words) {
-  for (const char* w : words)
+bool one_of(std::string_view text, const std::array<std::string_view, N>& words) {
+  if (text.size() > 5) return false;  // longer than every word
+  for (std::string_view w : words)
     if (text == w) return true;
   return false;
 }
@@ -120,7 +122,12 @@ nlohmann::json resolve_plain_scalar(std::string_view text) {
 }
 
 bool plain_scalar_is_ambiguous(std::string_view text) {
-  if (!resolve_plain_scalar(text).is_string()) return true;
+  if (one_of(text, kNull) || one_of(text, kTrue) || one_of(text, kFalse)) return true;
+  // Only text that starts like a number can read as one; resolving builds a
+  // value, so skip it for the usual names and words (the emitter asks for every string).
+  const char first = text[0];
+  if ((is_digit(first) || first == '-' || first == '+' || first == '.') && !resolve_plain_scalar(text).is_string())
+    return true;
   // YAML 1.2 readers: "0o17" and floats like "1e3" are numbers there too, and
   // 1.1 readers take "<<" as a merge key, "=" as a value key; PyYAML reads
   // 2001-12-14 as a date. Treat all of them as ambiguous.

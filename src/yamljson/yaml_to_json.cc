@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "yamljson/fast_yaml.h"
 #include "yamljson/scalar_resolve.h"
 
 namespace pier::yamljson {
@@ -107,6 +108,12 @@ Error parser_error(std::string_view file, const YAML::Exception& e) {
 }  // namespace
 
 Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, std::string_view file_name) {
+  if (auto documents = parse_simple_yaml(text)) return std::move(*documents);
+  return parse_yaml_documents_with_yaml_cpp(text, file_name);
+}
+
+Result<std::vector<YamlDocument>> parse_yaml_documents_with_yaml_cpp(std::string_view text,
+                                                                     std::string_view file_name) {
   std::vector<YAML::Node> nodes;
   try {
     nodes = YAML::LoadAll(std::string(text));

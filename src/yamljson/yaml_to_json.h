@@ -23,7 +23,13 @@ struct YamlDocument {
 // Parses every document of a multi-document stream. Empty documents (only
 // comments, or `---` alone) come back as null values; callers skip them.
 // A duplicate key in a mapping is an error, as `kubectl --validate=strict` has it.
+// Tries the fast reader for the subset templates produce (fast_yaml.h) and
+// falls back to yaml-cpp for everything else.
 Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, std::string_view file_name);
+
+// The same, always through yaml-cpp: the reference the fast reader must match.
+Result<std::vector<YamlDocument>> parse_yaml_documents_with_yaml_cpp(std::string_view text,
+                                                                     std::string_view file_name);
 
 // Parses exactly one document.
 Result<nlohmann::json> parse_yaml(std::string_view text, std::string_view file_name);
