@@ -185,7 +185,7 @@ class Packer {
       if (!required->is_array()) return set_error(where + ".required: expected a list of names");
       for (const auto& name : *required) {
         if (!name.is_string()) return set_error(where + ".required: expected a list of names");
-        auto it = std::find_if(props.begin(), props.end(), [&](const Prop& p) { return p.name == name; });
+        auto it = std::find_if(props.begin(), props.end(), [&](const Prop& p) { return p.name == name.get_ref<const std::string&>(); });
         if (it == props.end()) {
           props.push_back({name.get<std::string>(), any_node(), true});  // required but not described
         } else {

@@ -29,7 +29,8 @@ enum class ExprKind : std::uint8_t {
   kList,      // [a, b] and tuples
   kDict,      // {k: v}
   kUnary,     // -a, +a, not a
-  kBinary,    // a + b, a ~ b, ...
+  kBinary,    // a + b, a * b, ...
+  kConcat,    // a ~ b ~ c
   kAnd,
   kOr,
   kCompare,   // a < b <= c, a in b
@@ -100,13 +101,20 @@ struct UnaryExpr : Expr {
   ExprPtr operand;
 };
 
-enum class BinaryOp : std::uint8_t { kAdd, kSub, kMul, kDiv, kFloorDiv, kMod, kPow, kConcat };
+enum class BinaryOp : std::uint8_t { kAdd, kSub, kMul, kDiv, kFloorDiv, kMod, kPow };
 
 struct BinaryExpr : Expr {
   BinaryExpr(std::uint32_t at, BinaryOp o, ExprPtr l, ExprPtr r)
       : Expr(ExprKind::kBinary, at), op(o), left(std::move(l)), right(std::move(r)) {}
   BinaryOp op;
   ExprPtr left, right;
+};
+
+// a ~ b ~ c: like Jinja2, every operand is evaluated before any is
+// converted to a string.
+struct ConcatExpr : Expr {
+  explicit ConcatExpr(std::uint32_t at) : Expr(ExprKind::kConcat, at) {}
+  std::vector<ExprPtr> items;
 };
 
 // `and` / `or` (kind tells which); they return an operand, like Python.

@@ -138,18 +138,25 @@ Value string_method(Evaluator& ev, const std::string& s, const std::string& name
     }
     const std::string& sep = need_str(ev, bound[0], callee, "sep");
     if (name == "split" || max_split < 0) return Value::own(to_json_array(py_split(s, sep, max_split)));
-    // rsplit with a limit: split from the right.
+    // rsplit with a limit: the last max_split separators (Python scans from
+    // the right; for non-overlapping separators that is the same).
     if (sep.empty()) throw_error("empty separator");
-    std::vector<std::string> parts;
-    std::size_t end = s.size();
-    while (static_cast<long long>(parts.size()) < max_split) {
-      const std::size_t hit = end >= sep.size() ? s.rfind(sep, end - sep.size()) : std::string::npos;
-      if (hit == std::string::npos) break;
-      parts.push_back(s.substr(hit + sep.size(), end - hit - sep.size()));
-      end = hit;
+    std::vector<std::size_t> hits;
+    const TextFinder finder(sep);
+    for (std::size_t pos = finder.find(s); pos != std::string::npos; pos = finder.find(s, pos + 1)) hits.push_back(pos);
+    // Python's rsplit matches from the right: drop hits that overlap a later one.
+    std::vector<std::size_t> chosen;
+    for (std::size_t k = hits.size(); k-- > 0 && static_cast<long long>(chosen.size()) < max_split;) {
+      if (!chosen.empty() && hits[k] + sep.size() > chosen.back()) continue;
+      chosen.push_back(hits[k]);
     }
-    parts.push_back(s.substr(0, end));
-    std::reverse(parts.begin(), parts.end());
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t k = chosen.size(); k-- > 0;) {
+      parts.push_back(s.substr(start, chosen[k] - start));
+      start = chosen[k] + sep.size();
+    }
+    parts.push_back(s.substr(start));
     return Value::own(to_json_array(std::move(parts)));
   }
   if (name == "replace") {
@@ -287,6 +294,8 @@ Value Evaluator::call_method(const CallExpr& expr, const AttrExpr& callee, Value
   Args args;
   for (const auto& a : expr.args) args.positional.push_back(eval(*a));
   for (const auto& [name, a] : expr.kwargs) args.keyword.emplace_back(name, eval(*a));
+  charge_scan(object);
+  for (const Value& a : args.positional) charge_scan(a);
   const std::string& name = callee.attr;
   if (object.kind() == Value::Kind::kLoop && name == "cycle") {
     if (!args.keyword.empty()) throw_error("loop.cycle() takes no keyword arguments");

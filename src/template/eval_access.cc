@@ -231,6 +231,7 @@ Value Evaluator::get_item(Value object, const json& key, std::uint32_t at, const
     return missing_on(object.kind() == Value::Kind::kLoop ? "LoopContext object" : "Namespace object", key, at, site);
   }
   const json& j = object.get();
+  if (key.is_string()) charge(key.get_ref<const std::string&>().size() / 16);
   if (j.is_object()) {
     if (key.is_string()) {
       const auto& map = j.get_ref<const json::object_t&>();
@@ -243,6 +244,7 @@ Value Evaluator::get_item(Value object, const json& key, std::uint32_t at, const
     }
     return missing(j.type(), key, at, site);
   }
+  if (j.is_string()) charge(j.get_ref<const std::string&>().size() / 16);
   const bool integer_key = key.is_number_integer() || key.is_boolean();
   if (integer_key && (j.is_array() || j.is_string())) {
     long long index = to_int64(key);

@@ -64,6 +64,24 @@ Value Evaluator::eval_inner(const Expr& expr) {
     }
     case ExprKind::kBinary:
       return eval_binary(static_cast<const BinaryExpr&>(expr));
+    case ExprKind::kConcat: {
+      const auto& e = static_cast<const ConcatExpr&>(expr);
+      std::vector<Value> parts;
+      parts.reserve(e.items.size());
+      for (const auto& item : e.items) parts.push_back(eval(*item));
+      std::string s;
+      for (std::size_t i = 0; i < parts.size(); ++i) {
+        try {
+          append_text(s, parts[i]);
+        } catch (TemplateError& err) {
+          if (err.offset == kNoOffset) err.offset = e.items[i]->offset;
+          throw;
+        }
+        if (s.size() > kMaxSequenceSize) throw_error("result of '~' is too long");
+      }
+      charge(s.size());
+      return Value::own(std::move(s));
+    }
     case ExprKind::kAnd: {
       const auto& e = static_cast<const LogicExpr&>(expr);
       Value left = eval(*e.left);
@@ -101,14 +119,6 @@ Value Evaluator::eval_inner(const Expr& expr) {
 Value Evaluator::eval_binary(const BinaryExpr& e) {
   const Value left = eval(*e.left);
   const Value right = eval(*e.right);
-  if (e.op == BinaryOp::kConcat) {
-    std::string s;
-    append_text(s, left);
-    append_text(s, right);
-    if (s.size() > kMaxSequenceSize) throw_error("result of '~' is too long");
-    charge(s.size());
-    return Value::own(std::move(s));
-  }
   const json& a = need(left);
   const json& b = need(right);
   json result;
@@ -127,6 +137,8 @@ Value Evaluator::eval_compare(const CompareExpr& e) {
     Value right = eval(*operand.expr);
     bool ok = false;
     try {
+      if (left.is_json()) charge_value(left.get());
+      if (right.is_json()) charge_value(right.get());
       switch (operand.op) {
         case CompareOp::kEq:
         case CompareOp::kNe: {
@@ -212,6 +224,7 @@ Value Evaluator::eval_filter(const FilterExpr& e) {
     call.args[i] = e.args[i] ? eval(*e.args[i]) : Value::borrow(params[i].default_value, true);
   }
   for (const auto& extra : e.extra) call.extra.push_back(eval(*extra));
+  charge_scan(call.input);
   Value result = e.def->fn(call);
   if (result.is_json() && !result.is_borrowed()) charge(size_of(result.get()));
   return result;

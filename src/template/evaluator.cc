@@ -117,6 +117,10 @@ std::vector<Value> Evaluator::items_of(const Value& v) {
       break;
     case json::value_t::string: {
       const auto& s = j.get_ref<const std::string&>();
+      if (s.size() > kMaxSequenceSize) {
+        throw_error("cannot iterate over a string longer than " + std::to_string(kMaxSequenceSize) + " bytes");
+      }
+      charge(s.size());
       for (std::size_t i = 0; i < s.size();) {
         const std::size_t start = i;
         utf8::next(s, i);
@@ -139,6 +143,14 @@ void Evaluator::charge(std::size_t units) {
 }
 
 void Evaluator::charge_value(const json& j) { charge(count_nodes(j, 0)); }
+
+void Evaluator::charge_scan(const Value& v) {
+  if (!v.is_json()) return charge(1);
+  const json& j = v.get();
+  if (j.is_string()) return charge(1 + j.get_ref<const std::string&>().size() / 16);
+  if (j.is_structured()) return charge(1 + j.size());
+  charge(1);
+}
 
 json Evaluator::copy(const json& j) {
   charge_value(j);

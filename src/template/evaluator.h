@@ -55,6 +55,11 @@ class Evaluator {
   // Charges the size of `j` (and refuses values nested too deeply).
   void charge_value(const json& j);
 
+  // Charges for an operation that scans `v` once (a string's bytes, a
+  // container's items), so that repeating it on a huge value in a loop
+  // runs out of budget instead of running for hours.
+  void charge_scan(const Value& v);
+
   // A deep copy of `j`, charged by its size.
   json copy(const json& j);
 

@@ -15,6 +15,15 @@ namespace pier::tmpl::detail {
 
 namespace {
 
+// An item of the input that the filter returns: when the input is a
+// temporary (owned by the call), the item must be copied out of it.
+Value detach(FilterCall& c, Value item) {
+  if (item.is_json() && item.is_borrowed() && !item.is_stable() && !c.input.is_borrowed()) {
+    return Value::own(c.ev.copy(item.get()));
+  }
+  return item;
+}
+
 // Jinja2's make_attrgetter: "a.b.0" looks up a, then b, then item 0.
 Value lookup_attribute(FilterCall& c, Value item, const json& attribute) {
   if (attribute.is_null()) return item;
@@ -59,7 +68,7 @@ std::string hash_key(const json& j) {
       return j.get<bool>() ? "n1" : "n0";
     case json::value_t::number_float: {
       const double d = j.get<double>();
-      if (d == static_cast<double>(static_cast<long long>(d)) && d > -9.2e18 && d < 9.2e18) {
+      if (d > -9.2e18 && d < 9.2e18 && d == static_cast<double>(static_cast<long long>(d))) {
         return "n" + std::to_string(static_cast<long long>(d));
       }
       return "f" + to_str(j);
@@ -87,7 +96,7 @@ Value min_or_max(FilterCall& c, bool want_max) {
       best_key = std::move(key);
     }
   }
-  return std::move(items[best]);
+  return detach(c, std::move(items[best]));
 }
 
 const json& need_mapping(FilterCall& c, std::string_view filter) {
@@ -151,6 +160,7 @@ Value select_items(FilterCall& c, bool by_attribute, bool keep_when) {
     test_name = t.get<std::string>();
   }
   json out = json::array();
+  if (!c.ev.truthy(c.input)) return Value::own(std::move(out));  // Jinja2: `if value:` before iterating
   for (Value& item : c.ev.items_of(c.input)) {
     Value subject = by_attribute ? lookup_attribute(c, item.share(), c.arg(0)) : item.share();
     bool result;
@@ -198,13 +208,13 @@ Value filter_length(FilterCall& c) {
 Value filter_first(FilterCall& c) {
   std::vector<Value> items = c.ev.items_of(c.input);
   if (items.empty()) return Value::undefined("No first item, sequence was empty.", c.offset);
-  return std::move(items.front());
+  return detach(c, std::move(items.front()));
 }
 
 Value filter_last(FilterCall& c) {
   std::vector<Value> items = c.ev.items_of(c.input);
   if (items.empty()) return Value::undefined("No last item, sequence was empty.", c.offset);
-  return std::move(items.back());
+  return detach(c, std::move(items.back()));
 }
 
 Value filter_min(FilterCall& c) { return min_or_max(c, false); }
@@ -369,6 +379,7 @@ Value filter_map(FilterCall& c) {
     filter_name = f.get<std::string>();
   }
   json out = json::array();
+  if (!c.ev.truthy(c.input)) return Value::own(std::move(out));  // Jinja2: `if value:` before iterating
   for (Value& item : c.ev.items_of(c.input)) {
     Value result;
     if (by_attribute) {

@@ -59,6 +59,7 @@ Value filter_indent(FilterCall& c) {
   if (!input.is_string()) throw_error(std::string("unsupported operand type(s) for +=: '") + type_name(input) + "' and 'str'");
   const std::string s = input.get<std::string>() + "\n";  // Jinja2's quirk for splitlines
   const std::vector<std::string_view> lines = utf8::split_lines(s);
+  if (s.size() + lines.size() * (indention.size() + 1) > kMaxSequenceSize) throw_error("result of indent is too long");
   std::string out;
   if (c.arg_bool(2)) {
     for (std::size_t i = 0; i < lines.size(); ++i) {

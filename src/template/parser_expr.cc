@@ -59,6 +59,9 @@ int child_height(const Expr& e) {
       see(static_cast<const BinaryExpr&>(e).left);
       see(static_cast<const BinaryExpr&>(e).right);
       break;
+    case ExprKind::kConcat:
+      for (const auto& item : static_cast<const ConcatExpr&>(e).items) see(item);
+      break;
     case ExprKind::kAnd:
     case ExprKind::kOr:
       see(static_cast<const LogicExpr&>(e).left);
@@ -290,13 +293,12 @@ ExprPtr Parser::parse_math1() {
 }
 
 ExprPtr Parser::parse_concat() {
-  ExprPtr left = parse_math2();
-  while (at_operator("~")) {
-    const std::uint32_t at = advance().offset;
-    ExprPtr right = parse_math2();
-    left = finish(std::make_unique<BinaryExpr>(at, BinaryOp::kConcat, std::move(left), std::move(right)));
-  }
-  return left;
+  ExprPtr first = parse_math2();
+  if (!at_operator("~")) return first;
+  auto concat = std::make_unique<ConcatExpr>(peek().offset);
+  concat->items.push_back(std::move(first));
+  while (skip_operator("~")) concat->items.push_back(parse_math2());
+  return finish(std::move(concat));
 }
 
 ExprPtr Parser::parse_math2() {

@@ -143,7 +143,10 @@ std::string percent_format(std::string_view format, const json& args, bool is_tu
   for (std::size_t i = 0; i < format.size(); ++i) {
     const char ch = format[i];
     if (ch != '%') {
-      out += ch;
+      const std::size_t next = format.find('%', i);
+      const std::size_t end = next == std::string_view::npos ? format.size() : next;
+      out.append(format, i, end - i);
+      i = end - 1;
       continue;
     }
     const std::size_t start = i;
@@ -197,8 +200,11 @@ std::string percent_format(std::string_view format, const json& args, bool is_tu
       throw_error("unsupported format character '" + shown + "' at index " + std::to_string(start + (i - start)));
     }
     format_one(out, spec, mapped != nullptr ? *mapped : take_arg());
+    if (out.size() > kMaxSequenceSize) throw_error("result of '%' formatting is too long");
   }
-  if (!used_mapping && next_arg < arg_count && !(args.is_object() && !is_tuple)) {
+  // Python skips this check when the single argument is a mapping, and a
+  // list counts as one (it has __getitem__).
+  if (!used_mapping && next_arg < arg_count && !(args.is_structured() && !is_tuple)) {
     throw_error("not all arguments converted during string formatting");
   }
   return out;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "template/template_error.h"
+#include "template/text_ops.h"
 #include "template/value_format.h"
 
 namespace pier::tmpl::detail {
@@ -57,7 +58,6 @@ const char* op_symbol(BinaryOp op) {
     case BinaryOp::kFloorDiv: return "//";
     case BinaryOp::kMod: return "%";
     case BinaryOp::kPow: return "**";
-    case BinaryOp::kConcat: return "~";
   }
   return "?";
 }
@@ -93,8 +93,8 @@ void float_divmod(double vx, double wx, double& floordiv, double& mod) {
 }
 
 json repeat(const json& seq, long long times) {
-  if (times <= 0) return seq.is_string() ? json("") : json::array();
   const std::size_t size = seq.is_string() ? seq.get_ref<const std::string&>().size() : seq.size();
+  if (times <= 0 || size == 0) return seq.is_string() ? json("") : json::array();
   if (size != 0 && static_cast<unsigned long long>(times) > kMaxSequenceSize / size) {
     throw_error("result of '*' would have more than " + std::to_string(kMaxSequenceSize) + " " +
                 (seq.is_string() ? "characters" : "items"));
@@ -298,7 +298,7 @@ bool py_contains(const json& container, const json& item) {
       if (!item.is_string()) {
         throw_error(std::string("'in <string>' requires string as left operand, not ") + type_name(item));
       }
-      return container.get_ref<const std::string&>().find(item.get_ref<const std::string&>()) != std::string::npos;
+      return TextFinder(item.get_ref<const std::string&>()).find(container.get_ref<const std::string&>()) != std::string::npos;
     case json::value_t::array:
       for (const auto& element : container) {
         if (py_equal(element, item)) return true;

@@ -16,9 +16,10 @@
 
 namespace pier::tmpl::detail {
 
-// A string or list produced by an operator (`*`, `+`) may not grow past this
-// many bytes or items: a template cannot exhaust memory with 'x' * 10**12.
-inline constexpr std::size_t kMaxSequenceSize = 10'000'000;
+// Strings and lists that a template builds (`*`, `+`, `~`, join, indent,
+// replace, the characters of a string...) may not grow past this many bytes
+// or items, so a template cannot exhaust memory with 'x' * 10**12.
+inline constexpr std::size_t kMaxSequenceSize = 1'000'000;
 
 bool truthy(const nlohmann::json& value);
 bool py_equal(const nlohmann::json& a, const nlohmann::json& b);

@@ -6,6 +6,22 @@
 
 namespace pier::tmpl::detail {
 
+namespace {
+constexpr std::size_t kShortNeedle = 16;
+}  // namespace
+
+TextFinder::TextFinder(std::string_view needle) : needle_(needle) {
+  if (needle.size() > kShortNeedle) searcher_.emplace(needle.begin(), needle.end());
+}
+
+std::size_t TextFinder::find(std::string_view text, std::size_t pos) const {
+  if (pos > text.size()) return std::string_view::npos;
+  if (!searcher_) return text.find(needle_, pos);
+  const auto [first, last] = (*searcher_)(text.begin() + static_cast<std::ptrdiff_t>(pos), text.end());
+  if (first == text.end() && !needle_.empty()) return std::string_view::npos;
+  return static_cast<std::size_t>(first - text.begin());
+}
+
 std::string py_replace(std::string_view text, std::string_view old, std::string_view replacement, long long count) {
   std::string out;
   if (old.empty()) {
@@ -31,10 +47,11 @@ std::string py_replace(std::string_view text, std::string_view old, std::string_
     }
     return out;
   }
+  const TextFinder finder(old);
   std::size_t pos = 0;
   long long done = 0;
   while (count < 0 || done < count) {
-    const std::size_t hit = text.find(old, pos);
+    const std::size_t hit = finder.find(text, pos);
     if (hit == std::string_view::npos) break;
     out.append(text, pos, hit - pos);
     out += replacement;
@@ -77,9 +94,10 @@ std::string py_capitalize(std::string_view text) {
 std::vector<std::string> py_split(std::string_view text, std::string_view sep, long long max_split) {
   if (sep.empty()) throw_error("empty separator");
   std::vector<std::string> parts;
+  const TextFinder finder(sep);
   std::size_t pos = 0;
   while (max_split < 0 || static_cast<long long>(parts.size()) < max_split) {
-    const std::size_t hit = text.find(sep, pos);
+    const std::size_t hit = finder.find(text, pos);
     if (hit == std::string_view::npos) break;
     parts.emplace_back(text.substr(pos, hit - pos));
     pos = hit + sep.size();
@@ -90,13 +108,14 @@ std::vector<std::string> py_split(std::string_view text, std::string_view sep, l
 
 long long py_count(std::string_view text, std::string_view sub) {
   if (sub.empty()) return static_cast<long long>(utf8::length(text)) + 1;
+  const TextFinder finder(sub);
   long long n = 0;
-  for (std::size_t pos = text.find(sub); pos != std::string_view::npos; pos = text.find(sub, pos + sub.size())) ++n;
+  for (std::size_t pos = finder.find(text); pos != std::string_view::npos; pos = finder.find(text, pos + sub.size())) ++n;
   return n;
 }
 
 long long py_find(std::string_view text, std::string_view sub) {
-  const std::size_t hit = text.find(sub);
+  const std::size_t hit = TextFinder(sub).find(text);
   if (hit == std::string_view::npos) return -1;
   return static_cast<long long>(utf8::length(text.substr(0, hit)));
 }

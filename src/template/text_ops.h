@@ -5,11 +5,27 @@
 //   py_title("hello world-foo")      // "Hello World-Foo"
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace pier::tmpl::detail {
+
+// Substring search in linear time: std::string_view::find is quadratic in
+// the worst case ("aaa…ab" in "aaa…a"), which a template could exploit;
+// long needles use Boyer-Moore.
+class TextFinder {
+ public:
+  explicit TextFinder(std::string_view needle);
+  // Position of the first occurrence at or after `pos`, or npos.
+  std::size_t find(std::string_view text, std::size_t pos = 0) const;
+
+ private:
+  std::string_view needle_;
+  std::optional<std::boyer_moore_searcher<std::string_view::const_iterator>> searcher_;
+};
 
 // str.replace(old, new, count); count < 0 replaces all. An empty `old`
 // inserts `new` between every code point, as Python does.

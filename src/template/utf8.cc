@@ -1,5 +1,7 @@
 #include "template/utf8.h"
 
+#include <algorithm>
+
 namespace pier::tmpl::utf8 {
 
 namespace {
@@ -152,12 +154,8 @@ std::string_view strip(std::string_view text, bool left, bool right) {
 std::string_view strip_chars(std::string_view text, std::string_view chars, bool left, bool right) {
   std::vector<char32_t> set;
   for (std::size_t i = 0; i < chars.size();) set.push_back(next(chars, i));
-  return strip_if(text, left, right, [&](char32_t c) {
-    for (char32_t s : set) {
-      if (s == c) return true;
-    }
-    return false;
-  });
+  std::sort(set.begin(), set.end());
+  return strip_if(text, left, right, [&](char32_t c) { return std::binary_search(set.begin(), set.end(), c); });
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {

@@ -1,10 +1,15 @@
 #include "yamljson/yaml_to_json.h"
 
 #include <cmath>
+#include <cstdio>
+#include <optional>
 #include <set>
+#include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/text_position.h"
 #include "yamljson/fast_yaml.h"
 #include "yamljson/scalar_resolve.h"
 
@@ -98,6 +103,33 @@ struct Converter {
   }
 };
 
+// yaml-cpp 0.7's LoadAll loops forever, allocating, when a document starts
+// with a token its parser does not consume (a stray ',': yaml-cpp issue
+// #1040). This handler builds nothing; it only watches that every document
+// starts further into the text than the one before.
+class ProgressCheck : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (started_ && mark.pos <= last_pos_) stuck_ = mark;
+    started_ = true;
+    last_pos_ = mark.pos;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::optional<YAML::Mark> stuck_;
+
+ private:
+  bool started_ = false;
+  int last_pos_ = -1;
+};
+
 // yaml-cpp reports "line" and "column" 0-based in its exceptions.
 Error parser_error(std::string_view file, const YAML::Exception& e) {
   std::string location(file);
@@ -114,8 +146,28 @@ Result<std::vector<YamlDocument>> parse_yaml_documents(std::string_view text, st
 
 Result<std::vector<YamlDocument>> parse_yaml_documents_with_yaml_cpp(std::string_view text,
                                                                      std::string_view file_name) {
+  // YAML allows no C0 control character but tab, LF and CR, nor DEL; and
+  // yaml-cpp 0.7 can loop forever on a NUL byte. Refuse them up front.
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", c);
+      return fail(Error::invalid(format_position(file_name, position_of(text, i)) + ": invalid YAML: control character " +
+                                 code + " is not allowed"));
+    }
+  }
   std::vector<YAML::Node> nodes;
   try {
+    std::istringstream stream{std::string(text)};
+    YAML::Parser parser(stream);
+    ProgressCheck check;
+    while (!check.stuck_ && parser.HandleNextDocument(check)) {
+    }
+    if (check.stuck_)
+      return fail(Error::invalid(std::string(file_name) + ":" + std::to_string(check.stuck_->line + 1) + ":" +
+                                 std::to_string(check.stuck_->column + 1) +
+                                 ": invalid YAML: unexpected character where a document should start"));
     nodes = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     return fail(parser_error(file_name, e));

@@ -34,6 +34,24 @@ TEST(FiltersSeq, MatchJinjaAndAnsible) {
   });
 }
 
+TEST(FiltersSeq, ItemsOfTemporaryValuesOutliveTheFilter) {
+  // first/last/min/max of a value built by the template (found by fuzzing).
+  EXPECT_EQ(render("{{ range(3) | last }} {{ [[1], [2]] | first }} {{ ([5, 9] + [7]) | max }} {{ ('ab' ~ 'c') | first }}"),
+            "2 [1] 9 a");
+  EXPECT_EQ(render("{% set x = [[1, 2]] | first %}{{ x }} {{ (d | combine({'z': [1]})).z }} {{ namespace(a=[2]).a }}"),
+            "[1, 2] [1] [2]");
+}
+
+TEST(FiltersSeq, UniqueOfHugeFloats) {
+  // Found by fuzzing (a float beyond the 64-bit range as a hash key).
+  EXPECT_EQ(render("{{ [1e308, 1e308, -1e308, 1.0, 1] | unique | list }}"), "[1e+308, -1e+308, 1.0]");
+}
+
+TEST(FiltersSeq, MapAndSelectOnFalsyValuesAreEmpty) {
+  // Jinja2 checks `if value:` before iterating.
+  EXPECT_EQ(render("{{ nn | map('upper') | list }} {{ 0 | select | list }} {{ false | selectattr('x') | list }}"), "[] [] []");
+}
+
 TEST(FiltersSeq, PairsAreLists) {
   // Jinja2 prints tuples: [('a', 1)]; pairs are lists here.
   EXPECT_EQ(render("{{ {'b': 1, 'a': 2} | dictsort }} {{ {'a': 1} | items | list }}"), "[['a', 2], ['b', 1]] [['a', 1]]");

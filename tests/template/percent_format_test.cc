@@ -14,6 +14,9 @@ using nlohmann::json;
 TEST(PercentFormat, Conversions) {
   EXPECT_EQ(percent_format("%s-%5d|%-4s|%05.1f|%x", json::array({"a", 3, "b", 2.25, 255}), true), "a-    3|b   |002.2|ff");
   EXPECT_EQ(percent_format("%s", json::array({1, 2}), false), "[1, 2]");
+  // A single list or dict argument may go unused (Python treats it as a mapping).
+  EXPECT_EQ(percent_format("abc", json::array({1}), false), "abc");
+  EXPECT_EQ(percent_format("abc", json::object(), false), "abc");
   EXPECT_EQ(percent_format("%s %r", json::array({nullptr, "a"}), true), "None 'a'");
   EXPECT_EQ(percent_format("%d", json(2.7), false), "2");
   EXPECT_EQ(percent_format("%d%%", json(true), false), "1%");

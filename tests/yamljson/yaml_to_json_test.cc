@@ -80,6 +80,25 @@ TEST(YamlToJson, WrongExplicitTag) {
   EXPECT_NE(v.error().message.find("is not a valid int"), std::string::npos);
 }
 
+TEST(YamlToJson, ControlCharactersAreRefused) {
+  // yaml-cpp 0.7 loops forever on this input (found by fuzz/yaml_fuzz).
+  auto v = parse_yaml_documents(std::string(",--\0\x94\0\0-", 8), "nul.yaml");
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().message, "nul.yaml:1:4: invalid YAML: control character U+0000 is not allowed");
+  auto del = parse_yaml("a: \x7f\n", "del.yaml");
+  ASSERT_FALSE(del);
+  EXPECT_NE(del.error().message.find("U+007F"), std::string::npos);
+}
+
+TEST(YamlToJson, StrayCommaDoesNotHang) {
+  // yaml-cpp 0.7's LoadAll loops forever on these (found by fuzz/yaml_fuzz).
+  for (const char* text : {",", ",,-", "a: 1\n---\n,\n"}) {
+    auto v = parse_yaml_documents(text, "comma.yaml");
+    ASSERT_FALSE(v) << text;
+    EXPECT_NE(v.error().message.find("invalid YAML"), std::string::npos) << v.error().message;
+  }
+}
+
 TEST(YamlToJson, OneDocumentExpected) {
   auto v = parse_yaml("a: 1\n---\nb: 2\n", "two.yaml");
   ASSERT_FALSE(v);
