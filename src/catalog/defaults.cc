@@ -79,19 +79,12 @@ void fill_literal_defaults(json& node, const json& schema) {
   }
 }
 
+// Whether some "default" inside `schema` is a template.
 bool contains_template(const json& schema) {
-  if (schema.is_string()) return tmpl::looks_like_template(schema.get_ref<const std::string&>());
-  if (schema.is_object()) {
-    if (auto d = schema.find("default"); d != schema.end() && d->is_string() &&
-                                          tmpl::looks_like_template(d->get_ref<const std::string&>()))
-      return true;
-    for (const auto& [key, value] : schema.items())
-      if (key != "default" && (value.is_object() || value.is_array()) && contains_template(value)) return true;
-  }
-  if (schema.is_array())
-    for (const auto& v : schema)
-      if (contains_template(v)) return true;
-  return false;
+  return any_object(schema, [](const json& node) {
+    auto d = node.find("default");
+    return d != node.end() && d->is_string() && tmpl::looks_like_template(d->get_ref<const std::string&>());
+  });
 }
 
 // A template default yields a string when it is not a single expression;

@@ -37,18 +37,6 @@ std::string suggestion(const std::string& word, const std::set<std::string>& kno
   return best ? " (did you mean \"" + *best + "\"?)" : "";
 }
 
-bool contains_ref(const json& node) {
-  if (node.is_object()) {
-    if (node.contains("$ref")) return true;
-    for (const auto& [_, v] : node.items())
-      if (contains_ref(v)) return true;
-  } else if (node.is_array()) {
-    for (const auto& v : node)
-      if (contains_ref(v)) return true;
-  }
-  return false;
-}
-
 struct Linter {
   const json& root;
   std::string file;
@@ -174,7 +162,7 @@ struct Linter {
     if (d->is_string() && (d->get_ref<const std::string&>().find("{{") != std::string::npos ||
                            d->get_ref<const std::string&>().find("{%") != std::string::npos))
       return;  // a template: checked when samples render
-    if (contains_ref(property)) return;
+    if (any_object(property, [](const json& n) { return n.contains("$ref"); })) return;
     auto validator = ValuesValidator::compile(property, file);
     if (!validator) return;  // the structural checks above already said why
     for (const auto& p : validator->validate(*d))
@@ -216,13 +204,7 @@ void lint_ui_node(const json& ui, const json* schema, const json& root_schema, c
     return;
   }
   // Follow a local $ref so that ui keys can name the referenced schema's fields.
-  for (int hops = 0; schema && schema->is_object() && schema->contains("$ref") && hops < 16; ++hops) {
-    try {
-      schema = &root_schema.at(json::json_pointer((*schema)["$ref"].get<std::string>().substr(1)));
-    } catch (const std::exception&) {
-      schema = nullptr;
-    }
-  }
+  schema = schema ? follow_local_ref(schema, root_schema) : nullptr;
   const json* props = nullptr;
   if (schema && schema->is_object()) {
     if (auto p = schema->find("properties"); p != schema->end() && p->is_object()) props = &*p;

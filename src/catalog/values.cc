@@ -130,36 +130,40 @@ std::string json_pointer_of(const std::vector<std::string>& segments) {
   return out;
 }
 
+const json* follow_local_ref(const json* node, const json& root_schema) {
+  for (int hops = 0; node && node->is_object() && hops < 16; ++hops) {
+    auto ref = node->find("$ref");
+    if (ref == node->end()) return node;
+    if (!ref->is_string() || !ref->get_ref<const std::string&>().starts_with("#")) return nullptr;
+    try {
+      node = &root_schema.at(json::json_pointer(ref->get<std::string>().substr(1)));
+    } catch (const json::exception&) {
+      return nullptr;
+    }
+  }
+  return node;
+}
+
+const json* child_subschema(const json* schema, const std::string& key, bool is_index, const json& root_schema) {
+  if (!schema || !schema->is_object()) return nullptr;
+  if (is_index) {
+    auto items = schema->find("items");
+    return items != schema->end() && items->is_object() ? follow_local_ref(&*items, root_schema) : nullptr;
+  }
+  if (auto props = schema->find("properties"); props != schema->end() && props->is_object())
+    if (auto p = props->find(key); p != props->end()) return follow_local_ref(&*p, root_schema);
+  if (auto extra = schema->find("additionalProperties"); extra != schema->end() && extra->is_object())
+    return follow_local_ref(&*extra, root_schema);
+  return nullptr;
+}
+
 const json* subschema_at(const json& root_schema, const std::vector<std::string>& segments) {
-  const json* node = &root_schema;
-  auto resolve_ref = [&](const json* n) -> const json* {
-    for (int hops = 0; n && n->is_object() && n->contains("$ref") && hops < 16; ++hops) {
-      const auto& ref = (*n)["$ref"];
-      if (!ref.is_string() || !ref.get<std::string>().starts_with("#")) return nullptr;
-      try {
-        n = &root_schema.at(json::json_pointer(ref.get<std::string>().substr(1)));
-      } catch (const json::exception&) {
-        return nullptr;
-      }
-    }
-    return n;
-  };
-  node = resolve_ref(node);
+  const json* node = follow_local_ref(&root_schema, root_schema);
   for (const auto& segment : segments) {
-    if (!node || !node->is_object()) return nullptr;
-    const json* next = nullptr;
-    if (auto props = node->find("properties"); props != node->end() && props->is_object()) {
-      if (auto p = props->find(segment); p != props->end()) next = &*p;
-    }
-    if (!next) {
-      if (auto items = node->find("items"); items != node->end() && items->is_object() && !segment.empty() &&
-                                            std::all_of(segment.begin(), segment.end(), ::isdigit))
-        next = &*items;
-    }
-    if (!next) {
-      if (auto extra = node->find("additionalProperties"); extra != node->end() && extra->is_object()) next = &*extra;
-    }
-    node = resolve_ref(next);
+    const json* next = child_subschema(node, segment, false, root_schema);
+    if (!next && !segment.empty() && std::all_of(segment.begin(), segment.end(), ::isdigit))
+      next = child_subschema(node, segment, true, root_schema);
+    node = next;
   }
   return node;
 }

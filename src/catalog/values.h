@@ -36,4 +36,27 @@ std::string escape_pointer_token(const std::string& token);
 // local "$ref"s; null when the schema does not describe that path.
 const nlohmann::json* subschema_at(const nlohmann::json& root_schema, const std::vector<std::string>& segments);
 
+// One step down: the subschema of property `key` (from "properties", else
+// "additionalProperties"), or of an array item when `is_index`; local "$ref"s
+// followed. Null when the schema does not say.
+const nlohmann::json* child_subschema(const nlohmann::json* schema, const std::string& key, bool is_index,
+                                      const nlohmann::json& root_schema);
+
+// Follows "$ref": "#/..." (a chain of them, up to 16); null when one does not resolve.
+const nlohmann::json* follow_local_ref(const nlohmann::json* node, const nlohmann::json& root_schema);
+
+// True when `predicate` holds for some object anywhere in `node` (itself included).
+template <class Predicate>
+bool any_object(const nlohmann::json& node, const Predicate& predicate) {
+  if (node.is_object()) {
+    if (predicate(node)) return true;
+    for (const auto& item : node)
+      if (any_object(item, predicate)) return true;
+  } else if (node.is_array()) {
+    for (const auto& item : node)
+      if (any_object(item, predicate)) return true;
+  }
+  return false;
+}
+
 }  // namespace pier::catalog

@@ -145,34 +145,6 @@ Translated translate(const std::string& description, std::vector<std::string> pa
   return {path, "schema", description + got()};
 }
 
-const json* follow_ref(const json* node, const json& root) {
-  for (int hops = 0; node && node->is_object() && hops < 16; ++hops) {
-    auto ref = node->find("$ref");
-    if (ref == node->end() || !ref->is_string()) break;
-    const std::string& text = ref->get_ref<const std::string&>();
-    if (!text.starts_with("#")) return nullptr;
-    try {
-      node = &root.at(json::json_pointer(text.substr(1)));
-    } catch (const json::exception&) {
-      return nullptr;
-    }
-  }
-  return node;
-}
-
-const json* child_schema(const json* schema, const std::string& key, bool is_index, const json& root) {
-  if (!schema || !schema->is_object()) return nullptr;
-  if (is_index) {
-    auto items = schema->find("items");
-    return items != schema->end() && items->is_object() ? follow_ref(&*items, root) : nullptr;
-  }
-  if (auto props = schema->find("properties"); props != schema->end() && props->is_object())
-    if (auto p = props->find(key); p != props->end()) return follow_ref(&*p, root);
-  if (auto extra = schema->find("additionalProperties"); extra != schema->end() && extra->is_object())
-    return follow_ref(&*extra, root);
-  return nullptr;
-}
-
 void check_formats(const json& node, const json* sub, const json& root, std::vector<std::string>& path,
                    std::vector<ValueProblem>& problems) {
   if (!sub || !sub->is_object()) return;
@@ -187,13 +159,13 @@ void check_formats(const json& node, const json* sub, const json& root, std::vec
   } else if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
       path.push_back(it.key());
-      check_formats(*it, child_schema(sub, it.key(), false, root), root, path, problems);
+      check_formats(*it, child_subschema(sub, it.key(), false, root), root, path, problems);
       path.pop_back();
     }
   } else if (node.is_array()) {
     for (size_t i = 0; i < node.size(); ++i) {
       path.push_back(std::to_string(i));
-      check_formats(node[i], child_schema(sub, path.back(), true, root), root, path, problems);
+      check_formats(node[i], child_subschema(sub, path.back(), true, root), root, path, problems);
       path.pop_back();
     }
   }
@@ -201,17 +173,10 @@ void check_formats(const json& node, const json* sub, const json& root, std::vec
 
 // Whether the schema uses a format that matches_format() checks at all.
 bool uses_checked_formats(const json& schema) {
-  if (schema.is_object()) {
-    if (auto f = schema.find("format"); f != schema.end() && f->is_string() &&
-                                         !matches_format(f->get_ref<const std::string&>(), "\x01 not valid \x01"))
-      return true;
-    for (const auto& [_, v] : schema.items())
-      if (uses_checked_formats(v)) return true;
-  } else if (schema.is_array()) {
-    for (const auto& v : schema)
-      if (uses_checked_formats(v)) return true;
-  }
-  return false;
+  return any_object(schema, [](const json& node) {
+    auto f = node.find("format");
+    return f != node.end() && f->is_string() && !matches_format(f->get_ref<const std::string&>(), "\x01 not valid \x01");
+  });
 }
 
 }  // namespace
