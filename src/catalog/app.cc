@@ -138,7 +138,8 @@ Result<App> load_app(const fs::path& dir) {
     if (!text) return fail(text.error());
     auto compiled = tmpl::Template::compile(*text, display);
     if (!compiled) return fail(compiled.error());
-    app.templates.push_back({"templates/" + path.filename().string(), std::move(*compiled)});
+    std::string name = "templates/" + path.filename().string();
+    app.templates.push_back({name, display, app.name + "/" + name, std::move(*compiled)});
   }
 
   auto presets = load_values_folder(app, "presets");

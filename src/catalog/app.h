@@ -22,7 +22,9 @@
 namespace pier::catalog {
 
 struct TemplateFile {
-  std::string name;  // "templates/deployment.yaml.j2", relative to the app's folder
+  std::string name;     // "templates/deployment.yaml.j2", relative to the app's folder
+  std::string display;  // "catalog/jetty/templates/deployment.yaml.j2", for messages
+  std::string origin;   // "jetty/templates/deployment.yaml.j2", for output comments
   tmpl::Template compiled;
 };
 

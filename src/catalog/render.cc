@@ -100,14 +100,13 @@ Result<RenderedRelease> render_release(const App& app, const RenderRequest& requ
   for (size_t t = 0; t < app.templates.size(); ++t) {
     const auto& file = app.templates[t];
     const std::string* text = &texts[t];
-    std::string display = app.file(file.name);
+    const std::string& display = file.display;
     auto documents = yamljson::parse_yaml_documents(*text, display + " (rendered)");
     if (!documents) return fail(documents.error());
     for (size_t i = 0; i < documents->size(); ++i) {
       auto& doc = (*documents)[i];
       if (doc.value.is_null()) continue;  // an empty document: a branch of the template that produced nothing
-      release.objects.push_back({std::move(doc.value), display + " (document " + std::to_string(i + 1) + ")",
-                                 app.name + "/" + file.name});
+      release.objects.push_back({std::move(doc.value), display + " (document " + std::to_string(i + 1) + ")", file.origin});
     }
   }
 

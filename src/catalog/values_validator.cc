@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <unordered_set>
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -145,9 +146,28 @@ Translated translate(const std::string& description, std::vector<std::string> pa
   return {path, "schema", description + got()};
 }
 
-void check_formats(const json& node, const json* sub, const json& root, std::vector<std::string>& path,
-                   std::vector<ValueProblem>& problems) {
-  if (!sub || !sub->is_object()) return;
+// The subschemas below which some checked format is used; check_formats
+// does not descend anywhere else.
+using FormatScope = std::unordered_set<const json*>;
+
+bool collect_format_scope(const json& node, FormatScope& scope) {
+  bool found = false;
+  if (node.is_object()) {
+    auto f = node.find("format");
+    found = f != node.end() && f->is_string() && !matches_format(f->get_ref<const std::string&>(), "\x01 not valid \x01");
+    for (const auto& item : node)
+      if (collect_format_scope(item, scope)) found = true;
+  } else if (node.is_array()) {
+    for (const auto& item : node)
+      if (collect_format_scope(item, scope)) found = true;
+  }
+  if (found) scope.insert(&node);
+  return found;
+}
+
+void check_formats(const json& node, const json* sub, const json& root, const FormatScope& scope,
+                   std::vector<std::string>& path, std::vector<ValueProblem>& problems) {
+  if (!sub || !sub->is_object() || !scope.contains(sub)) return;
   if (node.is_string()) {
     auto format = sub->find("format");
     if (format != sub->end() && format->is_string() &&
@@ -159,24 +179,16 @@ void check_formats(const json& node, const json* sub, const json& root, std::vec
   } else if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
       path.push_back(it.key());
-      check_formats(*it, child_subschema(sub, it.key(), false, root), root, path, problems);
+      check_formats(*it, child_subschema(sub, it.key(), false, root), root, scope, path, problems);
       path.pop_back();
     }
   } else if (node.is_array()) {
     for (size_t i = 0; i < node.size(); ++i) {
       path.push_back(std::to_string(i));
-      check_formats(node[i], child_subschema(sub, path.back(), true, root), root, path, problems);
+      check_formats(node[i], child_subschema(sub, path.back(), true, root), root, scope, path, problems);
       path.pop_back();
     }
   }
-}
-
-// Whether the schema uses a format that matches_format() checks at all.
-bool uses_checked_formats(const json& schema) {
-  return any_object(schema, [](const json& node) {
-    auto f = node.find("format");
-    return f != node.end() && f->is_string() && !matches_format(f->get_ref<const std::string&>(), "\x01 not valid \x01");
-  });
 }
 
 }  // namespace
@@ -186,7 +198,7 @@ struct ValuesValidator::Compiled {
   valijson::Schema schema;
   std::mutex mutex;
   valijson::Validator validator{valijson::Validator::kStrongTypes};  // keeps compiled regexes between calls
-  bool checks_formats = false;
+  FormatScope format_scope;  // points into schema_json
 };
 
 Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::string& schema_file) {
@@ -199,7 +211,7 @@ Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::
   } catch (const std::exception& e) {
     return fail(Error::invalid(schema_file + ": not a valid JSON Schema: " + e.what()));
   }
-  compiled->checks_formats = uses_checked_formats(compiled->schema_json);
+  collect_format_scope(compiled->schema_json, compiled->format_scope);
   ValuesValidator validator;
   validator.compiled_ = std::move(compiled);
   return validator;
@@ -251,9 +263,9 @@ std::vector<ValueProblem> ValuesValidator::validate(const json& values) const {
   size_t schema_problems = problems.size();
 
   // Formats valijson leaves alone, walking the values and the schema together.
-  if (compiled_->checks_formats) {
+  if (!compiled_->format_scope.empty()) {
     std::vector<std::string> path;
-    check_formats(values, &schema, schema, path, problems);
+    check_formats(values, &schema, schema, compiled_->format_scope, path, problems);
   }
   std::inplace_merge(problems.begin(), problems.begin() + static_cast<std::ptrdiff_t>(schema_problems), problems.end(),
                      [](const ValueProblem& a, const ValueProblem& b) { return a.pointer < b.pointer; });
