@@ -80,33 +80,29 @@ Result<RenderedRelease> render_release(const App& app, const RenderRequest& requ
 
   RenderedRelease release;
   release.values = std::move(*values);
-  // The templates see the values plus release and app; lend the values
-  // object those two names for the rendering rather than copying it.
-  json& context = release.values;
-  json extras = template_extras(app, request);
-  for (auto it = extras.begin(); it != extras.end(); ++it) context[it.key()] = std::move(*it);
-  std::vector<std::string> texts;
-  texts.reserve(app.templates.size());
-  for (const auto& file : app.templates) {
-    auto text = file.compiled.render(context);
-    if (!text) {
-      for (const char* reserved : kReservedNames) context.erase(reserved);
-      return fail(text.error());
-    }
-    texts.push_back(std::move(*text));
-  }
-  for (const char* reserved : kReservedNames) context.erase(reserved);
+  {
+    // The templates see the values plus release and app: lend the values
+    // object those two names while rendering rather than copying it.
+    struct LentNames {
+      json& values;
+      ~LentNames() {
+        for (const char* reserved : kReservedNames) values.erase(reserved);
+      }
+    } lent{release.values};
+    json extras = template_extras(app, request);
+    for (auto it = extras.begin(); it != extras.end(); ++it) release.values[it.key()] = std::move(*it);
 
-  for (size_t t = 0; t < app.templates.size(); ++t) {
-    const auto& file = app.templates[t];
-    const std::string* text = &texts[t];
-    const std::string& display = file.display;
-    auto documents = yamljson::parse_yaml_documents(*text, display + " (rendered)");
-    if (!documents) return fail(documents.error());
-    for (size_t i = 0; i < documents->size(); ++i) {
-      auto& doc = (*documents)[i];
-      if (doc.value.is_null()) continue;  // an empty document: a branch of the template that produced nothing
-      release.objects.push_back({std::move(doc.value), display + " (document " + std::to_string(i + 1) + ")", file.origin});
+    for (const auto& file : app.templates) {
+      auto text = file.compiled.render(release.values);
+      if (!text) return fail(text.error());
+      auto documents = yamljson::parse_yaml_documents(*text, file.display + " (rendered)");
+      if (!documents) return fail(documents.error());
+      for (size_t i = 0; i < documents->size(); ++i) {
+        auto& doc = (*documents)[i];
+        if (doc.value.is_null()) continue;  // an empty document: a branch of the template that produced nothing
+        release.objects.push_back(
+            {std::move(doc.value), file.display + " (document " + std::to_string(i + 1) + ")", file.origin});
+      }
     }
   }
 

@@ -54,6 +54,10 @@ bool is_uri(std::string_view s) {
 
 }  // namespace
 
+bool is_checked_format(std::string_view format) {
+  return format == "hostname" || format == "ipv4" || format == "ipv6" || format == "email" || format == "uri";
+}
+
 bool matches_format(std::string_view format, std::string_view text) {
   if (format == "hostname") return is_hostname(text);
   if (format == "ipv4") return is_ip(AF_INET, text);

@@ -12,4 +12,7 @@ namespace pier::catalog {
 // (unknown formats are annotations in draft-07, not assertions).
 bool matches_format(std::string_view format, std::string_view text);
 
+// True for the formats matches_format() checks: hostname, ipv4, ipv6, email, uri.
+bool is_checked_format(std::string_view format);
+
 }  // namespace pier::catalog

@@ -154,7 +154,7 @@ bool collect_format_scope(const json& node, FormatScope& scope) {
   bool found = false;
   if (node.is_object()) {
     auto f = node.find("format");
-    found = f != node.end() && f->is_string() && !matches_format(f->get_ref<const std::string&>(), "\x01 not valid \x01");
+    found = f != node.end() && f->is_string() && is_checked_format(f->get_ref<const std::string&>());
     for (const auto& item : node)
       if (collect_format_scope(item, scope)) found = true;
   } else if (node.is_array()) {

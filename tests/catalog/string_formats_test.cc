@@ -31,7 +31,12 @@ TEST(StringFormats, EmailAndUri) {
   EXPECT_FALSE(matches_format("uri", "http://a b"));
 }
 
-TEST(StringFormats, UnknownFormatsAreAnnotations) { EXPECT_TRUE(matches_format("color", "anything")); }
+TEST(StringFormats, UnknownFormatsAreAnnotations) {
+  EXPECT_TRUE(matches_format("color", "anything"));
+  EXPECT_FALSE(is_checked_format("color"));
+  EXPECT_FALSE(is_checked_format("date"));  // valijson checks date, time and date-time itself
+  EXPECT_TRUE(is_checked_format("hostname"));
+}
 
 }  // namespace
 }  // namespace pier::catalog
