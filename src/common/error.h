@@ -21,6 +21,7 @@ enum class ErrorCode {
   kIo,            // the filesystem or a stream failed
   kUnavailable,   // a remote peer is not answering; retrying may help
   kConflict,      // someone else holds or changed it
+  kDenied,        // authentication or authorisation refused (401, 403)
   kInternal,      // a bug of ours
 };
 
