@@ -31,6 +31,8 @@ Result<void> check_release_identity(const App& app, const RenderRequest& request
   return {};
 }
 
+Result<json> resolve_values_with(const App& app, const RenderRequest& request, const json& extras);
+
 }  // namespace
 
 json template_extras(const App& app, const RenderRequest& request) {
@@ -39,6 +41,12 @@ json template_extras(const App& app, const RenderRequest& request) {
 }
 
 Result<json> resolve_values(const App& app, const RenderRequest& request) {
+  return resolve_values_with(app, request, template_extras(app, request));
+}
+
+namespace {
+
+Result<json> resolve_values_with(const App& app, const RenderRequest& request, const json& extras) {
   json values = json::object();
   std::string preset_name = request.preset.value_or(app.presets.contains("default") ? "default" : "");
   if (!preset_name.empty()) {
@@ -62,7 +70,7 @@ Result<json> resolve_values(const App& app, const RenderRequest& request) {
     if (values.contains(reserved))
       return fail(Error::invalid(std::string("values: \"") + reserved + "\" is reserved for the template context"));
 
-  auto resolved = app.defaults.apply(std::move(values), template_extras(app, request));
+  auto resolved = app.defaults.apply(std::move(values), extras);
   if (!resolved) {
     Error error = resolved.error();
     error.message = app.file("schema.json") + ": " + error.message;
@@ -73,9 +81,12 @@ Result<json> resolve_values(const App& app, const RenderRequest& request) {
   return resolved;
 }
 
+}  // namespace
+
 Result<RenderedRelease> render_release(const App& app, const RenderRequest& request, const openapi::Schema& schema) {
   if (auto r = check_release_identity(app, request); !r) return fail(r.error());
-  auto values = resolve_values(app, request);
+  json extras = template_extras(app, request);
+  auto values = resolve_values_with(app, request, extras);
   if (!values) return fail(values.error());
 
   RenderedRelease release;
@@ -89,7 +100,6 @@ Result<RenderedRelease> render_release(const App& app, const RenderRequest& requ
         for (const char* reserved : kReservedNames) values.erase(reserved);
       }
     } lent{release.values};
-    json extras = template_extras(app, request);
     for (auto it = extras.begin(); it != extras.end(); ++it) release.values[it.key()] = std::move(*it);
 
     for (const auto& file : app.templates) {
@@ -115,12 +125,19 @@ Result<RenderedRelease> render_release(const App& app, const RenderRequest& requ
   }
   manifest::StandardLabels labels{app.name, release_name_of(app, request), app.version};
   for (auto& o : release.objects) manifest::add_standard_labels(o.object, labels);
-  auto rank = [](const manifest::SourcedObject& o) {
-    auto kind = o.object.find("kind");
-    return manifest::apply_rank(kind != o.object.end() && kind->is_string() ? kind->get_ref<const std::string&>() : "");
-  };
-  std::stable_sort(release.objects.begin(), release.objects.end(),
-                   [&](const auto& a, const auto& b) { return rank(a) < rank(b); });
+  // Apply order: rank each object once, then move each object once.
+  std::vector<std::pair<int, size_t>> order;
+  order.reserve(release.objects.size());
+  for (size_t i = 0; i < release.objects.size(); ++i) {
+    const json& object = release.objects[i].object;
+    auto kind = object.find("kind");
+    order.emplace_back(manifest::apply_rank(kind != object.end() && kind->is_string() ? kind->get_ref<const std::string&>() : ""), i);
+  }
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<manifest::SourcedObject> sorted;
+  sorted.reserve(order.size());
+  for (const auto& [_, i] : order) sorted.push_back(std::move(release.objects[i]));
+  release.objects = std::move(sorted);
   return release;
 }
 

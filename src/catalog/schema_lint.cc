@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <array>
-#include <regex>
 #include <set>
 
+#include "catalog/pattern.h"
 #include "catalog/values.h"
 #include "catalog/values_validator.h"
 #include "common/suggest.h"
@@ -94,11 +94,8 @@ struct Linter {
       if (!it->is_string()) {
         report(pointer + "/pattern", "must be a string (an ECMA-262 regular expression)");
       } else {
-        try {
-          std::regex compiled(it->get<std::string>(), std::regex::ECMAScript);
-        } catch (const std::regex_error& e) {
-          report(pointer + "/pattern", "invalid regular expression " + it->dump() + ": " + e.what());
-        }
+        if (auto compiled = Pattern::compile(it->get_ref<const std::string&>()); !compiled)
+          report(pointer + "/pattern", "invalid regular expression " + it->dump() + ": " + compiled.error().message);
       }
     }
     if (auto it = node.find("required"); it != node.end()) {

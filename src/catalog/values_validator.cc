@@ -9,7 +9,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
-#include "catalog/string_formats.h"
+#include "catalog/value_checks.h"
 #include "catalog/values.h"
 
 namespace pier::catalog {
@@ -146,72 +146,30 @@ Translated translate(const std::string& description, std::vector<std::string> pa
   return {path, "schema", description + got()};
 }
 
-// The subschemas below which some checked format is used; check_formats
-// does not descend anywhere else.
-using FormatScope = std::unordered_set<const json*>;
-
-bool collect_format_scope(const json& node, FormatScope& scope) {
-  bool found = false;
-  if (node.is_object()) {
-    auto f = node.find("format");
-    found = f != node.end() && f->is_string() && is_checked_format(f->get_ref<const std::string&>());
-    for (const auto& item : node)
-      if (collect_format_scope(item, scope)) found = true;
-  } else if (node.is_array()) {
-    for (const auto& item : node)
-      if (collect_format_scope(item, scope)) found = true;
-  }
-  if (found) scope.insert(&node);
-  return found;
-}
-
-void check_formats(const json& node, const json* sub, const json& root, const FormatScope& scope,
-                   std::vector<std::string>& path, std::vector<ValueProblem>& problems) {
-  if (!sub || !sub->is_object() || !scope.contains(sub)) return;
-  if (node.is_string()) {
-    auto format = sub->find("format");
-    if (format != sub->end() && format->is_string() &&
-        !matches_format(format->get_ref<const std::string&>(), node.get_ref<const std::string&>())) {
-      problems.push_back({json_pointer_of(path), "format",
-                          "must be a valid " + format->get<std::string>() + ", got " +
-                              (is_secret(sub) ? std::string("(hidden)") : short_dump(node))});
-    }
-  } else if (node.is_object()) {
-    for (auto it = node.begin(); it != node.end(); ++it) {
-      path.push_back(it.key());
-      check_formats(*it, child_subschema(sub, it.key(), false, root), root, scope, path, problems);
-      path.pop_back();
-    }
-  } else if (node.is_array()) {
-    for (size_t i = 0; i < node.size(); ++i) {
-      path.push_back(std::to_string(i));
-      check_formats(node[i], child_subschema(sub, path.back(), true, root), root, scope, path, problems);
-      path.pop_back();
-    }
-  }
-}
-
 }  // namespace
 
 struct ValuesValidator::Compiled {
-  json schema_json;
+  json schema_json;    // as the app wrote it: messages quote it
+  json for_valijson;   // without the patterns that `checks` takes over
   valijson::Schema schema;
   std::mutex mutex;
   valijson::Validator validator{valijson::Validator::kStrongTypes};  // keeps compiled regexes between calls
-  FormatScope format_scope;  // points into schema_json
+  ValueChecks checks;
 };
 
 Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::string& schema_file) {
   auto compiled = std::make_shared<Compiled>();
   compiled->schema_json = schema;
+  auto checks = ValueChecks::compile(schema, schema_file, compiled->for_valijson);
+  if (!checks) return fail(checks.error());
+  compiled->checks = std::move(*checks);
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(compiled->schema_json);
+    valijson::adapters::NlohmannJsonAdapter adapter(compiled->for_valijson);
     parser.populateSchema(adapter, compiled->schema);
   } catch (const std::exception& e) {
     return fail(Error::invalid(schema_file + ": not a valid JSON Schema: " + e.what()));
   }
-  collect_format_scope(compiled->schema_json, compiled->format_scope);
   ValuesValidator validator;
   validator.compiled_ = std::move(compiled);
   return validator;
@@ -262,11 +220,8 @@ std::vector<ValueProblem> ValuesValidator::validate(const json& values) const {
                    [](const ValueProblem& a, const ValueProblem& b) { return a.pointer < b.pointer; });
   size_t schema_problems = problems.size();
 
-  // Formats valijson leaves alone, walking the values and the schema together.
-  if (!compiled_->format_scope.empty()) {
-    std::vector<std::string> path;
-    check_formats(values, &schema, schema, compiled_->format_scope, path, problems);
-  }
+  // Patterns and formats checked outside valijson (see value_checks.h).
+  compiled_->checks.check(values, problems);
   std::inplace_merge(problems.begin(), problems.begin() + static_cast<std::ptrdiff_t>(schema_problems), problems.end(),
                      [](const ValueProblem& a, const ValueProblem& b) { return a.pointer < b.pointer; });
   return problems;
