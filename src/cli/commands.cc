@@ -8,6 +8,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"render", "Render a catalog app with values into validated Kubernetes manifests", setup_render},
       {"catalog", "Inspect and lint the app catalog", setup_catalog},
+      {"clusters", "List the kubeconfig contexts: server, reachable or why not, Kubernetes version", setup_clusters},
+      {"apply", "Server-side apply manifests in dependency order, optionally pruning what is gone", setup_apply},
+      {"get", "Show objects of a kind from a cluster", setup_get},
+      {"rollout", "Follow rollouts (status), as kubectl rollout status, failing fast on crash loops", setup_rollout},
       {"version", "Print the version of pier and of its Kubernetes API schema", setup_version},
   };
   return table;

@@ -27,6 +27,10 @@ const std::vector<Command>& commands();
 Action setup_version(CLI::App& app);
 Action setup_render(CLI::App& app);
 Action setup_catalog(CLI::App& app);
+Action setup_clusters(CLI::App& app);
+Action setup_apply(CLI::App& app);
+Action setup_get(CLI::App& app);
+Action setup_rollout(CLI::App& app);
 
 // Prints "pier: error: ..." with every detail, returns the exit status for it.
 int report_error(const ::pier::Error& error);

@@ -29,6 +29,7 @@ struct ResourceInfo {
   std::vector<std::string> verbs;
   std::vector<std::string> short_names;  // "deploy"
   bool has_status = false;               // a "<resource>/status" subresource exists
+  std::string singular_name;             // "deployment" (older servers leave it empty)
 
   // "/apis/apps/v1" or "/api/v1".
   std::string group_version_path() const;
