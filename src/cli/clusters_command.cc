@@ -5,6 +5,7 @@
 
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
+#include "cli/table.h"
 
 namespace pier::cli {
 
@@ -85,18 +86,7 @@ int run_clusters(const ClustersFlags& flags) {
     for (const auto& p : probes)
       rows.push_back({p.context.current ? "*" : "", p.context.name, p.context.server,
                       p.reachable ? "reachable" : "unreachable", p.reachable ? p.version : ""});
-    std::vector<size_t> widths(rows[0].size(), 0);
-    for (const auto& row : rows)
-      for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-    for (const auto& row : rows) {
-      std::string line;
-      for (size_t i = 0; i < row.size(); ++i) {
-        line += row[i];
-        if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      std::cout << line << "\n";
-    }
+    std::cout << format_table(rows);
     for (const auto& p : probes)
       if (!p.reachable) std::cout << "\n" << p.context.name << ": " << p.error << "\n";
   }

@@ -5,6 +5,7 @@
 
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
+#include "cli/table.h"
 #include "kube/apply_plan.h"
 #include "yamljson/json_to_yaml.h"
 
@@ -47,17 +48,7 @@ void print_table(const std::vector<json>& items, bool with_namespace) {
     row.push_back(age_of(item));
     rows.push_back(std::move(row));
   }
-  std::vector<size_t> widths(rows[0].size(), 0);
-  for (const auto& row : rows)
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
-  for (const auto& row : rows) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
-    }
-    std::cout << line << "\n";
-  }
+  std::cout << format_table(rows);
 }
 
 int run_get(const GetFlags& flags) {

@@ -202,6 +202,18 @@ Error Discovery::not_found_locked(std::string message) const {
   return error;
 }
 
+Result<const ResourceInfo*> Discovery::find_refreshing_locked(const std::function<const ResourceInfo*()>& find) {
+  bool refreshed = !loaded_;
+  if (auto loaded = ensure_loaded_locked(); !loaded) return fail(loaded.error());
+  const ResourceInfo* info = find();
+  if (!info && !refreshed) {
+    // Maybe installed since the cache was read (a CRD): read once more.
+    if (auto again = refresh_locked(); !again) return fail(again.error());
+    info = find();
+  }
+  return info;
+}
+
 Result<ResourceInfo> Discovery::resolve(const GroupVersionKind& gvk) {
   auto find = [&]() -> const ResourceInfo* {
     auto matches = [&](const ResourceInfo& info) {
@@ -217,15 +229,9 @@ Result<ResourceInfo> Discovery::resolve(const GroupVersionKind& gvk) {
   };
 
   std::lock_guard lock(mutex_);
-  bool refreshed = !loaded_;
-  if (auto loaded = ensure_loaded_locked(); !loaded) return fail(loaded.error());
-  const ResourceInfo* info = find();
-  if (!info && !refreshed) {
-    // Maybe installed since the cache was read (a CRD): read once more.
-    if (auto again = refresh_locked(); !again) return fail(again.error());
-    info = find();
-  }
-  if (info) return *info;
+  auto found = find_refreshing_locked(find);
+  if (!found) return fail(found.error());
+  if (*found) return **found;
   std::string served;
   for (const auto& r : resources_)
     if (r.gvk.group == gvk.group && r.gvk.kind == gvk.kind)
@@ -249,14 +255,9 @@ Result<ResourceInfo> Discovery::resolve_name(std::string_view name) {
   };
 
   std::lock_guard lock(mutex_);
-  bool refreshed = !loaded_;
-  if (auto loaded = ensure_loaded_locked(); !loaded) return fail(loaded.error());
-  const ResourceInfo* info = find();
-  if (!info && !refreshed) {
-    if (auto again = refresh_locked(); !again) return fail(again.error());
-    info = find();
-  }
-  if (info) return *info;
+  auto found = find_refreshing_locked(find);
+  if (!found) return fail(found.error());
+  if (*found) return **found;
   return fail(not_found_locked("the server doesn't have a resource type \"" + std::string(name) + "\""));
 }
 

@@ -12,6 +12,7 @@
 // Thread-safe.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -50,6 +51,9 @@ class Discovery {
  private:
   Result<void> refresh_locked();
   Result<void> ensure_loaded_locked();
+  // find() over the cache, loading it first; when that finds nothing in a
+  // cache read earlier, reads discovery once more and tries again.
+  Result<const ResourceInfo*> find_refreshing_locked(const std::function<const ResourceInfo*()>& find);
   Result<nlohmann::json> fetch_locked(const std::string& path);
   // Appends the top-level resources of one APIResourceList.
   void add_resource_list_locked(const std::string& group, const std::string& version, const nlohmann::json& list,

@@ -320,6 +320,20 @@ TEST_F(KubeDouble, ApplyPrunesWhatTheSetNoLongerHas) {
   EXPECT_TRUE(api.get("v1", "ConfigMap", "default", "a"));
 }
 
+TEST_F(KubeDouble, DryRunOfANewNamespaceSaysWhatItCouldNotCheck) {
+  ApplyRequest request;
+  request.objects = {{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "fresh"}}}},
+                     config_map("a", "fresh")};
+  request.options.dry_run = true;
+  std::vector<std::string> lines;
+  auto result = apply_objects(client, request, [&](const std::string& line) { lines.push_back(line); });
+  ASSERT_TRUE(result) << result.error().describe();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "namespace/fresh serverside-applied (server dry run)");
+  EXPECT_EQ(lines[1], "configmap/a not checked (server dry run): namespace fresh does not exist yet");
+  EXPECT_FALSE(api.get("v1", "Namespace", "", "fresh"));
+}
+
 json rolling_deployment(int generation_replicas) {
   return {{"apiVersion", "apps/v1"}, {"kind", "Deployment"},
           {"metadata", {{"name", "web"}, {"namespace", "default"}}},
