@@ -9,6 +9,11 @@ HttpsServer::HttpsServer(const ServerTls& tls, uint16_t port)
   tls_.use_certificate_chain(net::buffer(tls.certificate_pem));
   tls_.use_private_key(net::buffer(tls.key_pem), net::ssl::context::pem);
   tls_.add_certificate_authority(net::buffer(tls.ca_pem));
+  // OpenSSL refuses to resume a session (alert: internal error) when the
+  // server asks for client certificates and has no session id context; real
+  // API servers resume sessions, and libcurl tries to.
+  static const unsigned char kSessionContext[] = "pier-kube-double";
+  SSL_CTX_set_session_id_context(tls_.native_handle(), kSessionContext, sizeof kSessionContext - 1);
 
   tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), port);
   acceptor_.open(endpoint.protocol());
