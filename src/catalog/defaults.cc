@@ -206,6 +206,7 @@ Result<DefaultsPlan> DefaultsPlan::compile(const json& schema, const std::string
   };
   std::vector<std::string> path;
   if (auto r = walk(schema, path, ""); !r) return fail(r.error());
+  plan.build_tree();
 
   // Which template entries mention which others (by path, or a group containing it).
   for (size_t i = 0; i < plan.entries_.size(); ++i) {
@@ -225,6 +226,74 @@ Result<DefaultsPlan> DefaultsPlan::compile(const json& schema, const std::string
     }
   }
   return plan;
+}
+
+void DefaultsPlan::build_tree() {
+  // Entries are in pre-order with siblings sorted by name: a property's node,
+  // if it exists already, is the last child of its parent.
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    Node* node = &root_;
+    for (const auto& key : entries_[i].path) {
+      if (node->children.empty() || node->children.back().key != key) node->children.push_back({key});
+      node = &node->children.back();
+    }
+    node->entry = static_cast<int>(i);
+  }
+  auto mark = [this](auto& self, Node& node) -> bool {
+    for (Node& child : node.children) {
+      bool literal = child.entry >= 0 && !entries_[static_cast<size_t>(child.entry)].tmpl;
+      if (self(self, child) || literal) node.literal_below = true;
+    }
+    return node.literal_below;
+  };
+  mark(mark, root_);
+}
+
+// What looking each entry up from the root and setting it (find_path,
+// set_path) would do, in one walk: a missing literal default is set, objects
+// on the way to one are created (replacing a null), and where the values hold
+// something else than an object the defaults below are left out. Missing
+// template defaults are listed in the order of entries_.
+void DefaultsPlan::fill_literals(json::object_t& object, const Node& node, std::vector<size_t>& missing) const {
+  auto it = object.begin();
+  for (const Node& child : node.children) {
+    while (it != object.end() && it->first < child.key) ++it;
+    json* value = nullptr;
+    if (it != object.end() && it->first == child.key) {
+      value = &it->second;
+    } else if (child.entry >= 0) {
+      const Entry& e = entries_[static_cast<size_t>(child.entry)];
+      if (e.tmpl) {
+        missing.push_back(static_cast<size_t>(child.entry));
+      } else {
+        it = object.emplace_hint(it, child.key, e.literal);
+        value = &it->second;
+      }
+    }
+    if (child.children.empty()) continue;
+    if (!value || value->is_null()) {
+      if (!child.literal_below) {
+        list_templates(child, missing);
+        continue;
+      }
+      if (value) {
+        *value = json::object();
+      } else {
+        it = object.emplace_hint(it, child.key, json::object());
+        value = &it->second;
+      }
+    }
+    if (value->is_object()) fill_literals(value->get_ref<json::object_t&>(), child, missing);
+    else list_templates(child, missing);
+  }
+}
+
+// Every template default below `node`: missing, since `node` has no object to hold them.
+void DefaultsPlan::list_templates(const Node& node, std::vector<size_t>& missing) const {
+  for (const Node& child : node.children) {
+    if (child.entry >= 0 && entries_[static_cast<size_t>(child.entry)].tmpl) missing.push_back(static_cast<size_t>(child.entry));
+    list_templates(child, missing);
+  }
 }
 
 Result<void> DefaultsPlan::order_and_check_cycles(const std::vector<size_t>& missing, std::vector<size_t>& order) const {
@@ -269,12 +338,7 @@ Result<json> DefaultsPlan::apply(json values, const json& extra) const {
   // Literal defaults first (parents before children: entries are in pre-order),
   // so that template defaults can read them.
   std::vector<size_t> missing_templates;
-  for (size_t i = 0; i < entries_.size(); ++i) {
-    const Entry& e = entries_[i];
-    if (find_path(values, e.path)) continue;
-    if (e.tmpl) missing_templates.push_back(i);
-    else set_path(values, e.path, e.literal);
-  }
+  fill_literals(values.get_ref<json::object_t&>(), root_, missing_templates);
   std::vector<size_t> order;
   if (auto r = order_and_check_cycles(missing_templates, order); !r) return fail(r.error());
 

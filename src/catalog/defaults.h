@@ -52,9 +52,22 @@ class DefaultsPlan {
     std::vector<std::string> path;  // where the array is
     nlohmann::json item_schema;     // literal defaults inside each item
   };
+  // The entries as a tree of property names. Children are sorted by name,
+  // as the keys of a JSON object are, so that apply() walks the values and
+  // the tree side by side instead of looking each path up from the root.
+  struct Node {
+    std::string key;
+    int entry = -1;              // index in entries_, or -1: no default here, only below
+    bool literal_below = false;  // some descendant has a literal default
+    std::vector<Node> children;
+  };
   std::vector<Entry> entries_;
   std::vector<ArrayItems> arrays_;
+  Node root_;
 
+  void build_tree();
+  void fill_literals(nlohmann::json::object_t& object, const Node& node, std::vector<size_t>& missing) const;
+  void list_templates(const Node& node, std::vector<size_t>& missing) const;
   Result<void> order_and_check_cycles(const std::vector<size_t>& missing, std::vector<size_t>& order) const;
 };
 

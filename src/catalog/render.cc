@@ -36,8 +36,15 @@ Result<json> resolve_values_with(const App& app, const RenderRequest& request, c
 }  // namespace
 
 json template_extras(const App& app, const RenderRequest& request) {
-  return {{"release", {{"name", release_name_of(app, request)}, {"namespace", request.namespace_name}}},
-          {"app", {{"name", app.name}, {"version", app.version}}}};
+  // Member by member: an initializer list would build every value twice.
+  json extras = json::object();
+  json& release = extras["release"];
+  release["name"] = release_name_of(app, request);
+  release["namespace"] = request.namespace_name;
+  json& app_names = extras["app"];
+  app_names["name"] = app.name;
+  app_names["version"] = app.version;
+  return extras;
 }
 
 Result<json> resolve_values(const App& app, const RenderRequest& request) {

@@ -131,6 +131,19 @@ Result<ValueChecks> ValueChecks::compile(const json& schema, const std::string& 
         strip.push_back(pointer);
       }
     }
+    if (auto names = node->find("propertyNames"); names != node->end() && names->is_object()) {
+      if (auto p = names->find("pattern"); p != names->end() && p->is_string()) {
+        auto compiled = Pattern::compile(p->get_ref<const std::string&>());
+        if (!compiled) {
+          error = Error::invalid(schema_file + ": " + pointer + "/propertyNames/pattern: invalid regular expression: " +
+                                 compiled.error().message);
+          failed = true;
+        } else {
+          checks.patterns_.push_back(std::make_unique<Pattern>(std::move(*compiled)));
+          checks.nodes_[index].property_names = checks.patterns_.back().get();
+        }
+      }
+    }
     if (auto props = node->find("properties"); props != node->end() && props->is_object()) {
       std::vector<std::pair<std::string, int>> children;
       for (auto it = props->begin(); it != props->end(); ++it) {
@@ -166,7 +179,7 @@ Result<ValueChecks> ValueChecks::compile(const json& schema, const std::string& 
     changed = false;
     for (auto& n : checks.nodes_) {
       if (n.relevant) continue;
-      bool relevant = n.pattern || !n.format.empty();
+      bool relevant = n.pattern || !n.format.empty() || n.property_names;
       auto is_relevant = [&](int child) { return child >= 0 && checks.nodes_[child].relevant; };
       for (const auto& [_, child] : n.properties) relevant = relevant || is_relevant(child);
       relevant = relevant || is_relevant(n.additional) || is_relevant(n.items);
@@ -214,6 +227,13 @@ void ValueChecks::check_node(const json& value, int index, std::vector<std::stri
     auto property = node.properties.begin();
     for (auto it = value.begin(); it != value.end(); ++it) {
       const std::string& key = it.key();
+      if (node.property_names && node.property_names->search(key) != Pattern::kMatch) {
+        path.push_back(key);
+        problems.push_back({json_pointer_of(path), "propertyNames",
+                            "property name " + json(key).dump() + " must match pattern " +
+                                json(node.property_names->expression()).dump()});
+        path.pop_back();
+      }
       while (property != node.properties.end() && property->first < key) ++property;
       int child = property != node.properties.end() && property->first == key ? property->second : node.additional;
       if (child < 0 || !nodes_[static_cast<size_t>(child)].relevant) continue;

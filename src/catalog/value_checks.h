@@ -45,6 +45,9 @@ class ValueChecks {
     int additional = -1;                    // additionalProperties schema
     int items = -1;                         // items as one schema
     std::vector<int> all_of;
+    // propertyNames.pattern: valijson 1.0 does not apply it (a key that breaks
+    // it passes), so the plan checks every key of an object here.
+    const Pattern* property_names = nullptr;
     bool relevant = false;                  // something to check here or below
   };
   void check_node(const nlohmann::json& value, int node, std::vector<std::string>& path,

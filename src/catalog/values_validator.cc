@@ -9,6 +9,7 @@
 #include <valijson/schema_parser.hpp>
 #include <valijson/validator.hpp>
 
+#include "catalog/schema_fast_path.h"
 #include "catalog/value_checks.h"
 #include "catalog/values.h"
 
@@ -146,55 +147,9 @@ Translated translate(const std::string& description, std::vector<std::string> pa
   return {path, "schema", description + got()};
 }
 
-}  // namespace
-
-struct ValuesValidator::Compiled {
-  json schema_json;    // as the app wrote it: messages quote it
-  json for_valijson;   // without the patterns that `checks` takes over
-  valijson::Schema schema;
-  std::mutex mutex;
-  valijson::Validator validator{valijson::Validator::kStrongTypes};  // keeps compiled regexes between calls
-  ValueChecks checks;
-};
-
-Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::string& schema_file) {
-  auto compiled = std::make_shared<Compiled>();
-  compiled->schema_json = schema;
-  auto checks = ValueChecks::compile(schema, schema_file, compiled->for_valijson);
-  if (!checks) return fail(checks.error());
-  compiled->checks = std::move(*checks);
-  try {
-    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
-    valijson::adapters::NlohmannJsonAdapter adapter(compiled->for_valijson);
-    parser.populateSchema(adapter, compiled->schema);
-  } catch (const std::exception& e) {
-    return fail(Error::invalid(schema_file + ": not a valid JSON Schema: " + e.what()));
-  }
-  ValuesValidator validator;
-  validator.compiled_ = std::move(compiled);
-  return validator;
-}
-
-std::vector<ValueProblem> ValuesValidator::validate(const json& values) const {
-  valijson::ValidationResults results;
-  bool threw = false;
-  std::string exception_text;
-  {
-    std::lock_guard lock(compiled_->mutex);
-    try {
-      valijson::adapters::NlohmannJsonAdapter target(values);
-      compiled_->validator.validate(compiled_->schema, target, &results);
-    } catch (const std::exception& e) {
-      threw = true;
-      exception_text = e.what();
-    }
-  }
-  std::vector<ValueProblem> problems;
-  if (threw) {
-    problems.push_back({"", "schema", std::string("validation failed: ") + exception_text});
-    return problems;
-  }
-  const json& schema = compiled_->schema_json;
+// valijson's results as problems, sorted by pointer.
+void translate_results(const valijson::ValidationResults& results, const json& values, const json& schema,
+                       std::vector<ValueProblem>& problems) {
   for (const auto& error : results) {
     if (is_aggregate(error.description)) continue;
     std::vector<std::string> path;
@@ -218,6 +173,63 @@ std::vector<ValueProblem> ValuesValidator::validate(const json& values) const {
   // properties present; readers want document order.
   std::stable_sort(problems.begin(), problems.end(),
                    [](const ValueProblem& a, const ValueProblem& b) { return a.pointer < b.pointer; });
+}
+
+}  // namespace
+
+struct ValuesValidator::Compiled {
+  json schema_json;    // as the app wrote it: messages quote it
+  json for_valijson;   // without the patterns that `checks` takes over
+  valijson::Schema schema;
+  std::mutex mutex;
+  valijson::Validator validator{valijson::Validator::kStrongTypes};  // keeps compiled regexes between calls
+  ValueChecks checks;
+  SchemaFastPath fast_path;  // valid values need not go through valijson
+};
+
+Result<ValuesValidator> ValuesValidator::compile(const json& schema, const std::string& schema_file) {
+  auto compiled = std::make_shared<Compiled>();
+  compiled->schema_json = schema;
+  auto checks = ValueChecks::compile(schema, schema_file, compiled->for_valijson);
+  if (!checks) return fail(checks.error());
+  compiled->checks = std::move(*checks);
+  try {
+    valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
+    valijson::adapters::NlohmannJsonAdapter adapter(compiled->for_valijson);
+    parser.populateSchema(adapter, compiled->schema);
+  } catch (const std::exception& e) {
+    return fail(Error::invalid(schema_file + ": not a valid JSON Schema: " + e.what()));
+  }
+  compiled->fast_path = SchemaFastPath::compile(compiled->for_valijson);
+  ValuesValidator validator;
+  validator.compiled_ = std::move(compiled);
+  return validator;
+}
+
+std::vector<ValueProblem> ValuesValidator::validate(const json& values) const {
+  std::vector<ValueProblem> problems;
+  // Valid values, the common case, are proven so without valijson (see
+  // schema_fast_path.h); valijson validates the others and words the errors.
+  if (!compiled_->fast_path.proves_valid(values)) {
+    valijson::ValidationResults results;
+    bool threw = false;
+    std::string exception_text;
+    {
+      std::lock_guard lock(compiled_->mutex);
+      try {
+        valijson::adapters::NlohmannJsonAdapter target(values);
+        compiled_->validator.validate(compiled_->schema, target, &results);
+      } catch (const std::exception& e) {
+        threw = true;
+        exception_text = e.what();
+      }
+    }
+    if (threw) {
+      problems.push_back({"", "schema", std::string("validation failed: ") + exception_text});
+      return problems;
+    }
+    translate_results(results, values, compiled_->schema_json, problems);
+  }
   size_t schema_problems = problems.size();
 
   // Patterns and formats checked outside valijson (see value_checks.h).

@@ -1,7 +1,6 @@
 #include "openapi/packed_document.h"
 
 #include <algorithm>
-#include <tuple>
 
 namespace pier::openapi {
 
@@ -20,11 +19,15 @@ const PackedDefinition* find_packed_definition(const PackedDocument& doc, std::s
 
 const PackedKind* find_packed_kind(const PackedDocument& doc, std::string_view group, std::string_view version,
                                    std::string_view kind) {
-  auto key = std::tuple(group, version, kind);
-  auto gvk = [&](const PackedKind& k) { return std::tuple(doc.str(k.group), doc.str(k.version), doc.str(k.kind)); };
-  auto it = std::lower_bound(doc.kinds.begin(), doc.kinds.end(), key,
-                             [&](const PackedKind& k, const auto& wanted) { return gvk(k) < wanted; });
-  return it != doc.kinds.end() && gvk(*it) == key ? &*it : nullptr;
+  // One three-way comparison per field (a tuple's < compares each field twice).
+  auto compare = [&](const PackedKind& k) {
+    if (int c = doc.str(k.group).compare(group); c != 0) return c;
+    if (int c = doc.str(k.version).compare(version); c != 0) return c;
+    return doc.str(k.kind).compare(kind);
+  };
+  auto it = std::lower_bound(doc.kinds.begin(), doc.kinds.end(), 0,
+                             [&](const PackedKind& k, int) { return compare(k) < 0; });
+  return it != doc.kinds.end() && compare(*it) == 0 ? &*it : nullptr;
 }
 
 }  // namespace pier::openapi

@@ -1,6 +1,8 @@
 #include "template/json_dumps.h"
 
+#include <array>
 #include <cmath>
+#include <string_view>
 
 #include "template/template_error.h"
 #include "template/utf8.h"
@@ -18,9 +20,21 @@ void append_u_escape(std::string& out, unsigned code) {
   for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(code >> shift) & 0xF];
 }
 
+// Printable ASCII that stands for itself whatever the options: copied in runs.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x7F; ++c) table[c] = true;
+  for (unsigned char c : std::string_view("\"\\<>&'")) table[c] = false;
+  return table;
+}();
+
 void append_string(std::string& out, const std::string& text, const DumpOptions& options) {
   out += '"';
   for (std::size_t i = 0; i < text.size();) {
+    const std::size_t run = i;
+    while (i < text.size() && kPlain[static_cast<unsigned char>(text[i])]) ++i;
+    out.append(text, run, i - run);
+    if (i == text.size()) break;
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte < 0x80) {
       ++i;

@@ -135,8 +135,14 @@ struct Line {
 };
 
 struct Key {
-  std::string text;
-  size_t value_pos = 0;  // just after the ':'
+  std::string_view plain;  // a plain key: its text in the document
+  std::string quoted;      // a quoted key: its text with escapes resolved
+  bool is_quoted = false;
+  size_t value_pos = 0;    // just after the ':'
+
+  // The key as a map key. A plain key is copied once, straight into the
+  // string the map keeps.
+  std::string take() { return is_quoted ? std::move(quoted) : std::string(plain); }
 };
 
 enum class KeyScan { kKey, kNotKey, kDecline };
@@ -352,7 +358,8 @@ class Reader {
     char c = text_[p];
     if (c == '"' || c == '\'') {
       size_t after = 0;
-      if (!quoted(p, key.text, after)) return KeyScan::kDecline;
+      key.is_quoted = true;
+      if (!quoted(p, key.quoted, after)) return KeyScan::kDecline;
       if (after < end && text_[after] == ':' && (after + 1 == end || text_[after + 1] == ' ')) {
         if (after - p > kMaxKeySpan) return KeyScan::kDecline;
         key.value_pos = after + 1;
@@ -378,7 +385,8 @@ class Reader {
     // too long for it, and `-x:` are left to yaml-cpp.
     if (text.back() == ' ' || c == '-' || is_null_word(text) || text == "<<" || text.size() > kMaxKeySpan)
       return KeyScan::kDecline;
-    key.text.assign(text);
+    key.is_quoted = false;
+    key.plain = text;
     key.value_pos = i + 1;
     return KeyScan::kKey;
   }
@@ -426,7 +434,7 @@ class Reader {
     auto& object = out.get_ref<json::object_t&>();
     while (true) {
       size_t size = object.size();
-      json& value = object.try_emplace(std::move(key.text)).first->second;
+      json& value = object.try_emplace(key.take()).first->second;
       if (object.size() == size || !enter(depth + 1)) return false;  // a duplicate key is yaml-cpp's to report
       size_t v = skip_spaces(key.value_pos);
       if (v == cur_.end || text_[v] == '#') {

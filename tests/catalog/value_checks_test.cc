@@ -82,6 +82,17 @@ TEST(ValueChecks, PatternProblemsMergeWithTheOthersInDocumentOrder) {
   EXPECT_EQ(p[3].pointer, "/z");
 }
 
+TEST(ValueChecks, PropertyNamesPatternIsChecked) {
+  // valijson 1.0 lets a key that breaks propertyNames.pattern through.
+  const char* schema = R"({"type": "object", "properties": {"env": {"type": "object",
+      "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}, "additionalProperties": {"type": "string"}}}})";
+  EXPECT_TRUE(problems_of(schema, R"({"env": {"JAVA_OPTS": "-Xmx1g", "_x": ""}})").empty());
+  auto p = problems_of(schema, R"({"env": {"1x": "y", "A-B": "z", "OK": "v"}})");
+  EXPECT_EQ(listed(p),
+            "/env/1x propertyNames: property name \"1x\" must match pattern \"^[A-Za-z_][A-Za-z0-9_]*$\"\n"
+            "/env/A-B propertyNames: property name \"A-B\" must match pattern \"^[A-Za-z_][A-Za-z0-9_]*$\"\n");
+}
+
 TEST(ValueChecks, InvalidPatternIsACompileErrorWithItsPointer) {
   auto v = ValuesValidator::compile(json::parse(R"({"properties": {"a": {"pattern": "([a-z"}}})"), "schema.json");
   ASSERT_FALSE(v);
