@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/statvfs.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -55,10 +56,15 @@ Result<Account> server_account() {
   return Account{true, pw->pw_uid, pw->pw_gid};
 }
 
-// Where data directories go: in memory when /dev/shm is there, since copying
-// one onto a VM's disk costs more than the test it serves.
+// Where data directories go: in memory when /dev/shm is there with room to
+// spare (a container's default is 64 MB; a template and a copy take ~80 MB),
+// since copying one onto a VM's disk costs more than the test it serves.
 fs::path scratch_dir() {
-  if (::access("/dev/shm", W_OK | X_OK) == 0) return "/dev/shm";
+  constexpr unsigned long long kRoomNeeded = 512ull * 1024 * 1024;
+  struct statvfs fs_info {};
+  if (::access("/dev/shm", W_OK | X_OK) == 0 && ::statvfs("/dev/shm", &fs_info) == 0 &&
+      static_cast<unsigned long long>(fs_info.f_bavail) * fs_info.f_frsize >= kRoomNeeded)
+    return "/dev/shm";
   return fs::temp_directory_path();
 }
 
