@@ -12,6 +12,7 @@ const std::vector<Command>& commands() {
       {"apply", "Server-side apply manifests in dependency order, optionally pruning what is gone", setup_apply},
       {"get", "Show objects of a kind from a cluster", setup_get},
       {"rollout", "Follow rollouts (status), as kubectl rollout status, failing fast on crash loops", setup_rollout},
+      {"serve", "Run the deployment console: REST API, web UI, releases with history, diff and rollback", setup_serve},
       {"version", "Print the version of pier and of its Kubernetes API schema", setup_version},
   };
   return table;

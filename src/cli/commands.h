@@ -31,6 +31,7 @@ Action setup_clusters(CLI::App& app);
 Action setup_apply(CLI::App& app);
 Action setup_get(CLI::App& app);
 Action setup_rollout(CLI::App& app);
+Action setup_serve(CLI::App& app);
 
 // Prints "pier: error: ..." with every detail, returns the exit status for it.
 int report_error(const ::pier::Error& error);

@@ -13,12 +13,12 @@ std::string objects_text(size_t n) { return std::to_string(n) + (n == 1 ? " obje
 // to the outcome and the events, and the first failure or stop ends it.
 class DeployRun {
  public:
-  DeployRun(const DeployRequest& request, Target& target, const EventSink& emit, std::stop_token stop)
-      : request_(request), target_(target), emit_(emit ? emit : [](const DeployEvent&) {}), stop_(std::move(stop)) {}
+  DeployRun(const DeployOptions& options, Target& target, const EventSink& emit, std::stop_token stop)
+      : options_(options), target_(target), emit_(emit ? emit : [](const DeployEvent&) {}), stop_(std::move(stop)) {}
 
   DeployOutcome run(const ReleasePlan& plan, DeployOutcome outcome) {
     outcome_ = std::move(outcome);
-    const DeployOptions& options = request_.options;
+    const DeployOptions& options = options_;
     ApplySettings settings{.force_conflicts = options.force_conflicts};
 
     if (stopped("before comparing with " + target_.describe())) return finish();
@@ -87,7 +87,7 @@ class DeployRun {
 
   DeployOutcome finish() { return std::move(outcome_); }
 
-  const DeployRequest& request_;
+  const DeployOptions& options_;
   Target& target_;
   EventSink emit_;  // never empty: targets may call it without checking
   std::stop_token stop_;
@@ -117,25 +117,35 @@ Result<DeployOutcome> deploy(const DeployRequest& request, Target& target, const
   ManifestSet next = ManifestSet::from_rendered(*rendered);
   if (emit) emit(rendered_event(next.size()));
 
+  ReleaseRef release{request.render.namespace_name,
+                     request.render.release_name.empty() ? app.name : request.render.release_name};
+  ManifestDeployRequest manifests{.release = std::move(release),
+                                  .next = std::move(next),
+                                  .previous_manifests = request.previous_manifests,
+                                  .options = request.options,
+                                  .values = std::move(rendered->values)};
+  return deploy_manifests(manifests, target, emit, std::move(stop));
+}
+
+Result<DeployOutcome> deploy_manifests(const ManifestDeployRequest& request, Target& target, const EventSink& emit,
+                                       std::stop_token stop) {
   ManifestSet previous;
   if (request.previous_manifests) {
     auto read = ManifestSet::from_yaml(*request.previous_manifests, "previous revision");
     if (!read) {
       Error error = read.error();
       error.message = "the previous revision's manifests: " + error.message;
-      return refuse(std::move(error));
+      if (emit) emit(failed_event(error));
+      return fail(std::move(error));
     }
     previous = std::move(*read);
   }
-
-  ReleaseRef release{request.render.namespace_name,
-                     request.render.release_name.empty() ? app.name : request.render.release_name};
-  ReleasePlan plan = plan_release(release, previous, next);
+  ReleasePlan plan = plan_release(request.release, previous, request.next);
 
   DeployOutcome outcome;
-  outcome.values = std::move(rendered->values);
-  outcome.manifests = next.to_yaml();
-  return DeployRun(request, target, emit, std::move(stop)).run(plan, std::move(outcome));
+  outcome.values = request.values;
+  outcome.manifests = request.next.to_yaml();
+  return DeployRun(request.options, target, emit, std::move(stop)).run(plan, std::move(outcome));
 }
 
 }  // namespace pier::release

@@ -31,7 +31,9 @@
 #include "common/error.h"
 #include "openapi/schema.h"
 #include "release/deploy_events.h"
+#include "release/manifest_set.h"
 #include "release/object_diff.h"
+#include "release/release_ref.h"
 #include "release/release_status.h"
 #include "release/target.h"
 
@@ -66,6 +68,24 @@ struct DeployOutcome {
   size_t removed = 0;      // objects of the previous revision deleted
   std::optional<Error> error;  // why it failed, or where it was interrupted
 };
+
+// A deploy of objects already rendered and checked: what deploy() does
+// after rendering, and what a rollback runs with a stored revision's
+// manifests (Helm's rollback also re-applies the stored manifests rather
+// than rendering again, so an app version no longer in the catalog rolls
+// back the same).
+struct ManifestDeployRequest {
+  ReleaseRef release;
+  ManifestSet next;
+  std::optional<std::string> previous_manifests;  // as in DeployRequest
+  DeployOptions options;
+  nlohmann::json values;  // carried to the outcome
+};
+
+// Errors: the previous manifests cannot be read (kInvalidInput), before the
+// target is touched. Emits no validated or rendered event: the caller did that.
+Result<DeployOutcome> deploy_manifests(const ManifestDeployRequest& request, Target& target, const EventSink& emit,
+                                       std::stop_token stop);
 
 // Errors, returned before the target is touched: the values break the
 // app's schema (kInvalidInput, one detail per problem with its JSON

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "server/response.h"
@@ -31,6 +32,9 @@ std::optional<Role> parse_role(std::string_view name);
 struct Principal {
   std::string user;
   Role role = Role::kViewer;
+  // Where the principal may act, as the application matches them (the
+  // console: "cluster" or "cluster/namespace" patterns); empty: everywhere.
+  std::vector<std::string> scopes;
 };
 
 // A route's access rule: public, or a minimum role.

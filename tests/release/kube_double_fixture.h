@@ -44,9 +44,12 @@ inline KubeTargetOptions fast_target_options() {
 // generation is observed with no pod available, then, 100 ms later, with
 // all of them. kCrashLoop: the new generation is observed, and its new
 // ReplicaSet gets one pod in CrashLoopBackOff that never becomes available.
+// kCrashLoopOnBrokenImage: kCrashLoop when the first container's image
+// contains "broken", else kBecomeAvailable. kNeverAvailable: observed, and
+// no pod ever becomes available (a rollout that waits until its deadline).
 class FakeDeploymentController {
  public:
-  enum class Behaviour { kBecomeAvailable, kCrashLoop };
+  enum class Behaviour { kBecomeAvailable, kCrashLoop, kCrashLoopOnBrokenImage, kNeverAvailable };
 
   FakeDeploymentController(ApiServerDouble& api, std::string namespace_name,
                            Behaviour behaviour = Behaviour::kBecomeAvailable)
@@ -73,14 +76,20 @@ class FakeDeploymentController {
                       {{"observedGeneration", generation}, {"replicas", replicas}, {"updatedReplicas", replicas},
                        {"readyReplicas", 0}, {"availableReplicas", 0}});
       observed_at_[name] = now;
-      if (behaviour_ == Behaviour::kCrashLoop) seed_crash_looping_pod(d, generation);
+      if (behaviour_for(d) == Behaviour::kCrashLoop) seed_crash_looping_pod(d, generation);
       return;
     }
-    if (behaviour_ == Behaviour::kBecomeAvailable && status.value("availableReplicas", 0) != replicas &&
+    if (behaviour_for(d) == Behaviour::kBecomeAvailable && status.value("availableReplicas", 0) != replicas &&
         now - observed_at_[name] >= std::chrono::milliseconds(100))
       api_.set_status("apps/v1", "Deployment", namespace_, name,
                       {{"observedGeneration", generation}, {"replicas", replicas}, {"updatedReplicas", replicas},
                        {"readyReplicas", replicas}, {"availableReplicas", replicas}});
+  }
+
+  Behaviour behaviour_for(const json& d) const {
+    if (behaviour_ != Behaviour::kCrashLoopOnBrokenImage) return behaviour_;
+    std::string image = d["spec"]["template"]["spec"]["containers"][0].value("image", "");
+    return image.find("broken") != std::string::npos ? Behaviour::kCrashLoop : Behaviour::kBecomeAvailable;
   }
 
   void seed_crash_looping_pod(const json& d, int64_t generation) {
