@@ -13,9 +13,13 @@ configure: setup
 build: configure
 	@cmake --build --preset default
 
-# The main job. Until the console exists: render the bundled jetty app with its sample values.
+# The main job: the deployment console with SQLite and a local gitops target
+# in .pier/, the bundled catalog, and every context of ~/.kube/config (none is
+# fine). PIER_LISTEN changes the address; it prints the URL and an admin token.
+PIER_LISTEN ?= 127.0.0.1:8080
 run: build
-	./build/pier render jetty -f catalog/jetty/samples/default.json
+	./build/pier serve --listen $(PIER_LISTEN) --data-dir .pier --catalog catalog --gitops local=.pier/gitops \
+	  $(if $(wildcard clusters.yaml),--clusters clusters.yaml) $(if $(wildcard web/dist),--web web/dist) --print-admin-token
 
 test: build
 	ctest --preset default
@@ -23,6 +27,7 @@ test: build
 # Benchmarks: Pier against the Python pipeline (Jinja2 + jsonschema + PyYAML), side by side.
 bench: build
 	bench/run
+	bench/console
 
 # libFuzzer targets, each for a bounded time (FUZZ_SECONDS, default 60).
 fuzz:
