@@ -18,6 +18,7 @@
 #include "http_client.h"
 #include "kube_double_fixture.h"
 #include "postgres_server.h"
+#include "test_pki.h"
 
 namespace pier {
 namespace {
@@ -39,6 +40,8 @@ class ServeProcess {
   ServeProcess(std::filesystem::path dir, std::vector<std::string> extra) : dir_(std::move(dir)), extra_(std::move(extra)) {}
   ~ServeProcess() { kill_now(); }
 
+  void trust(std::string ca_pem) { ca_pem_ = std::move(ca_pem); }
+
   void start() {
     std::filesystem::remove(dir_ / "serve.out");
     pid_ = ::fork();
@@ -57,7 +60,7 @@ class ServeProcess {
       ::execv(PIER_BINARY, argv.data());
       std::_Exit(127);
     }
-    std::regex url(R"(pier console: (http://127\.0\.0\.1:\d+)/)");
+    std::regex url(R"(pier console: (https?://127\.0\.0\.1:\d+)/)");
     for (int i = 0; i < 200; ++i) {
       std::smatch m;
       std::string text = slurp(dir_ / "serve.out");
@@ -98,6 +101,7 @@ class ServeProcess {
     http::ClientRequest request{.method = method, .url = base_ + path};
     request.headers.push_back("Authorization: Bearer " + token_);
     if (!body.is_null()) request.body = body.dump();
+    request.ca_pem = ca_pem_;
     request.timeout_ms = 5000;
     return http::send(request);
   }
@@ -140,6 +144,7 @@ class ServeProcess {
   pid_t pid_ = -1;
   std::string base_;
   std::string token_;
+  std::string ca_pem_;
 };
 
 std::filesystem::path temp_dir(const std::string& tag) {
@@ -197,6 +202,23 @@ TEST_F(ServeCrashTest, SigtermInterruptsARunningDeployAfterTheGraceAndExitsClean
   EXPECT_EQ(op["status"], "interrupted") << op.dump();
   EXPECT_NE(op["events"].dump().find("\"interrupted\""), std::string::npos);
   EXPECT_EQ(serve.get("/releases/double/shop/web")["status"], "interrupted");
+}
+
+TEST(ServeTls, ServesHttpsWithTheGivenCertificateAndRefusesPlainHttp) {
+  auto dir = temp_dir("tls");
+  testing::TestPki pki;
+  auto pair = pki.server();
+  auto cert = testing::write_test_file(dir.string(), "tls.crt", pair.certificate_pem);
+  auto key = testing::write_test_file(dir.string(), "tls.key", pair.key_pem);
+  ServeProcess serve(dir, {"--no-kubeconfig", "--gitops", "local=" + (dir / "gitops").string(), "--tls-cert", cert,
+                           "--tls-key", key});
+  serve.trust(pki.ca_pem());
+  serve.start();
+  EXPECT_EQ(serve.call("GET", "/releases").status, 200);
+  serve.trust(testing::TestPki("another-ca").ca_pem());
+  EXPECT_EQ(serve.call("GET", "/releases").status, 0);  // verified: an unknown CA is refused
+  EXPECT_EQ(serve.terminate(std::chrono::seconds(15)), 0);
+  std::filesystem::remove_all(dir);
 }
 
 TEST(ServePostgres, RequestsFailCleanlyWhilePostgresRestartsThenRecoverWithoutRestartingPier) {
