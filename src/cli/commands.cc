@@ -12,6 +12,11 @@ const std::vector<Command>& commands() {
       {"apply", "Server-side apply manifests in dependency order, optionally pruning what is gone", setup_apply},
       {"get", "Show objects of a kind from a cluster", setup_get},
       {"rollout", "Follow rollouts (status), as kubectl rollout status, failing fast on crash loops", setup_rollout},
+      {"deploy", "Install or upgrade a release through the console (pier serve) and follow it live", setup_deploy},
+      {"releases", "List the console's releases: latest revision, status, what is running", setup_releases},
+      {"history", "Show a release's revisions, newest first", setup_history},
+      {"diff", "Show what differs between two revisions of a release (values and objects)", setup_diff},
+      {"rollback", "Deploy an earlier revision of a release again and follow it live", setup_rollback},
       {"serve", "Run the deployment console: REST API, web UI, releases with history, diff and rollback", setup_serve},
       {"version", "Print the version of pier and of its Kubernetes API schema", setup_version},
   };

@@ -31,6 +31,11 @@ Action setup_clusters(CLI::App& app);
 Action setup_apply(CLI::App& app);
 Action setup_get(CLI::App& app);
 Action setup_rollout(CLI::App& app);
+Action setup_deploy(CLI::App& app);
+Action setup_releases(CLI::App& app);
+Action setup_history(CLI::App& app);
+Action setup_diff(CLI::App& app);
+Action setup_rollback(CLI::App& app);
 Action setup_serve(CLI::App& app);
 
 // Prints "pier: error: ..." with every detail, returns the exit status for it.
