@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <future>
 #include <random>
 #include <thread>
 #include <vector>
@@ -199,11 +200,19 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
 
   impl.core.stopping = true;
   impl.core.health.set_shutting_down();
-  asio::post(impl.acceptor->get_executor(), [&impl] {
+  // The listening socket closes on its own strand; wait for it, so that the
+  // port refuses connections before stop() goes on (with no connection open,
+  // the I/O threads would otherwise be stopped before the close ran, leaving a
+  // port that accepts and never answers).
+  auto acceptor_closed = std::make_shared<std::promise<void>>();
+  auto acceptor_closed_future = acceptor_closed->get_future();
+  asio::post(impl.acceptor->get_executor(), [&impl, acceptor_closed] {
     error_code ignored;
     impl.acceptor->close(ignored);
     impl.accept_retry->cancel();
+    acceptor_closed->set_value();
   });
+  acceptor_closed_future.wait_for(kCloseSettleTime);
   impl.for_each_connection([](detail::ConnectionControl& connection) { connection.begin_shutdown(); });
 
   bool drained = impl.wait_for_no_connections(deadline);
@@ -220,6 +229,10 @@ void HttpServer::stop(std::chrono::milliseconds grace) {
   impl.io.stop();
   for (auto& thread : impl.io_threads) thread.join();
   impl.io_threads.clear();
+  if (impl.acceptor->is_open()) {  // the posted close did not get to run: no I/O thread is left to race with
+    error_code ignored;
+    impl.acceptor->close(ignored);
+  }
   // Handlers still running past the deadline are joined by the destructor.
   if (impl.workers->busy() == 0) impl.workers->join();
   impl.core.logger.info("stopped", {});

@@ -280,6 +280,18 @@ TEST_F(HttpServerTest, GracefulStopFinishesInFlightRequestsAndRefusesNewConnecti
   EXPECT_FALSE(server_->running());
 }
 
+TEST_F(HttpServerTest, AfterAStopWithNoConnectionTheListeningPortRefuses) {
+  router_.get("/", [](const Request&) { return Response::text(200, "ok"); }, Access::anyone());
+  for (int round = 0; round < 20; ++round) {  // the close used to race the I/O threads' end
+    ServerOptions options = test_options();
+    options.builtin_routes = false;  // one router, several servers
+    start(options);
+    server_->stop(0ms);
+    EXPECT_FALSE(testing::can_connect(port_)) << "round " << round;
+    server_.reset();
+  }
+}
+
 TEST_F(HttpServerTest, StopClosesIdleConnectionsAtOnce) {
   router_.get("/", [](const Request&) { return Response::text(200, "ok"); }, Access::anyone());
   start();
