@@ -1,4 +1,4 @@
-// /tokens and /audit: who may do what, and what everyone did. Admin only.
+// /whoami, /tokens and /audit: who may do what, and what everyone did.
 #include <charconv>
 
 #include "console/api_json.h"
@@ -50,6 +50,14 @@ Result<store::User> user_from_body(const json& body) {
 
 void add_admin_routes(server::Router& router, ConsoleServices& services) {
   const Access admin = Access::at_least(Role::kAdmin);
+
+  // Who the token is: the web UI shows the buttons the role allows.
+  router.get(api("/whoami"), [](const Request& request) {
+    const auto& principal = *request.principal;
+    return Response::json(200, {{"user", principal.user},
+                                {"role", std::string(server::role_name(principal.role))},
+                                {"scopes", principal.scopes}});
+  }, Access::at_least(Role::kViewer));
 
   router.get(api("/tokens"), [&services](const Request& request) {
     auto user = request.query_value("user");

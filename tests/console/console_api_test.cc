@@ -206,6 +206,8 @@ TEST_P(ConsoleApiTest, TokensRolesAndScopes) {
   EXPECT_EQ(console.call("GET", "/audit", nullptr, viewer).status, 403);
 
   std::string shop = console.token_for("sam", "deployer", {"local/shop"});
+  Reply who = console.call("GET", "/whoami", nullptr, shop);
+  EXPECT_EQ(who.body, json::parse(R"({"user":"sam","role":"deployer","scopes":["local/shop"]})")) << who.text;
   Reply mine = console.call("GET", "/releases", nullptr, shop);
   ASSERT_EQ(mine.body["items"].size(), 1u) << mine.text;
   EXPECT_EQ(mine.body["items"][0]["namespace"], "shop");
