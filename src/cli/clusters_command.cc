@@ -6,6 +6,7 @@
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
 #include "cli/table.h"
+#include "kube/cluster_probe.h"
 
 namespace pier::cli {
 
@@ -27,29 +28,8 @@ struct Probe {
 };
 
 Probe probe(const kube::Kubeconfig& kubeconfig, const kube::ContextSummary& summary, std::chrono::milliseconds timeout) {
-  Probe result{summary};
-  auto config = kube::resolve_context(kubeconfig, summary.name);
-  if (!config) {
-    result.error = config.error().message;
-    return result;
-  }
-  kube::TransportOptions options;
-  options.connect_timeout = timeout;
-  options.retry = kube::RetryPolicy::none();
-  auto transport = kube::connect(*config, options);
-  if (!transport) {
-    result.error = transport.error().message;
-    return result;
-  }
-  kube::Client client(*transport, summary.name);
-  auto version = client.server_version();
-  if (!version) {
-    result.error = version.error().message;
-    return result;
-  }
-  result.reachable = true;
-  result.version = version->value("gitVersion", "");
-  return result;
+  kube::ClusterProbe p = kube::probe_cluster(kubeconfig, summary.name, timeout);
+  return Probe{summary, p.reachable, std::move(p.version), std::move(p.error)};
 }
 
 int run_clusters(const ClustersFlags& flags) {

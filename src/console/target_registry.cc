@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "common/suggest.h"
+#include "kube/cluster_probe.h"
 #include "release/gitops_target.h"
 #include "release/kube_target.h"
 
@@ -131,33 +132,14 @@ TargetRegistry::Probe TargetRegistry::probe(const TargetInfo& info, std::chrono:
     if (!result.reachable) result.error = info.dir.string() + ": " + (ec ? ec.message() : "not a directory");
     return result;
   }
-  // A probe gets its own short-timeout connection without retries, so that an
-  // unreachable data center costs one timeout and never the deploys' patience.
   if (!kubeconfig_) {
     result.error = "no kubeconfig";
     return result;
   }
-  auto config = kube::resolve_context(*kubeconfig_, info.name);
-  if (!config) {
-    result.error = config.error().message;
-    return result;
-  }
-  kube::TransportOptions options;
-  options.connect_timeout = timeout;
-  options.retry = kube::RetryPolicy::none();
-  auto transport = kube::connect(*config, options);
-  if (!transport) {
-    result.error = transport.error().message;
-    return result;
-  }
-  kube::Client client(*transport, info.name);
-  auto version = client.server_version();
-  if (!version) {
-    result.error = version.error().message;
-    return result;
-  }
-  result.reachable = true;
-  result.version = version->value("gitVersion", "");
+  kube::ClusterProbe p = kube::probe_cluster(*kubeconfig_, info.name, timeout);
+  result.reachable = p.reachable;
+  result.version = std::move(p.version);
+  result.error = std::move(p.error);
   return result;
 }
 
