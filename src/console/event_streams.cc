@@ -52,32 +52,46 @@ void EventStreams::run(store::OperationId id, std::int64_t after_seq, server::Ss
     }
     return true;
   };
+  auto retry_later = [&](const Error& error) {
+    // The database is away: keep the stream (the keepalive holds it) and try again.
+    if (error.retry != Retry::kYes) return false;
+    stream.wait_closed(std::chrono::milliseconds(1'000));
+    return true;
+  };
   while (!stop.stop_requested() && !stream.closed()) {
-    auto events = store_.wait_for_events(id, seq, std::chrono::milliseconds(1'000));
+    auto events = store_.events(id, seq);
     if (!events) {
-      // The database is away: keep the stream (the keepalive holds it) and try again.
-      if (events.error().retry != Retry::kYes) return;
-      stream.wait_closed(std::chrono::milliseconds(1'000));
-      continue;
+      if (retry_later(events.error())) continue;
+      return;
     }
     if (!events->empty()) {
       if (!send_all(*events)) return;
       continue;
     }
+    // Caught up: is there more to come?
     auto operation = store_.get_operation(id);
     if (!operation) {
-      if (operation.error().retry == Retry::kYes) continue;
+      if (retry_later(operation.error())) continue;
       return;
     }
-    if (operation->status == store::OperationStatus::kRunning) continue;
-    // Ended: whatever it appended before ending is in the store by now.
-    for (;;) {
-      auto rest = store_.events(id, seq);
-      if (!rest || rest->empty()) break;
-      if (!send_all(*rest)) return;
+    if (operation->status != store::OperationStatus::kRunning) {
+      // Ended: whatever it appended before ending is in the store by now.
+      for (;;) {
+        auto rest = store_.events(id, seq);
+        if (!rest || rest->empty()) break;
+        if (!send_all(*rest)) return;
+      }
+      stream.send("end", "", operation_json(*operation));
+      return;
     }
-    stream.send("end", "", operation_json(*operation));
-    return;
+    // Woken by a new event or by an operation ending in this process; other
+    // replicas' changes are seen within the store's poll interval.
+    auto more = store_.wait_for_events(id, seq, std::chrono::milliseconds(1'000));
+    if (!more) {
+      if (retry_later(more.error())) continue;
+      return;
+    }
+    if (!send_all(*more)) return;
   }
 }
 

@@ -64,6 +64,22 @@ release::DeployOptions deploy_options(const RolloutSettings& settings, bool dry_
           .force_conflicts = settings.force_conflicts};
 }
 
+// Catalog errors name the app's files by their path on the server
+// ("/srv/pier/catalog/jetty/schema.json"); API users see them by app
+// ("jetty/schema.json"), and the server's layout stays its own.
+Error without_server_paths(const catalog::App& app, Error error) {
+  const std::string prefix = app.dir.parent_path().string() + "/";
+  auto strip = [&](std::string& text) {
+    for (size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at)) text.erase(at, prefix.size());
+  };
+  strip(error.message);
+  for (auto& detail : error.details) {
+    strip(detail.location);
+    strip(detail.message);
+  }
+  return error;
+}
+
 }  // namespace
 
 ReleaseService::ReleaseService(store::Store& store, const AppCatalog& apps, TargetRegistry& targets,
@@ -114,7 +130,7 @@ Result<json> ReleaseService::resolve_values(std::string_view app_name, const std
   }
   request.values.push_back(values);
   auto resolved = catalog::resolve_values(**app, request);
-  if (!resolved) return fail(resolved.error());
+  if (!resolved) return fail(without_server_paths(**app, resolved.error()));
   return store::mask_secret_values(*resolved, (*app)->schema);
 }
 
@@ -167,7 +183,7 @@ Result<ReleaseService::Plan> ReleaseService::plan_deploy(const DeployInput& inpu
   }
   render.values.push_back(std::move(*values));
   auto rendered = catalog::render_release(**app, render, openapi::Schema::builtin());
-  if (!rendered) return fail(rendered.error());
+  if (!rendered) return fail(without_server_paths(**app, rendered.error()));
   plan.next = release::ManifestSet::from_rendered(*rendered);
   plan.values = std::move(rendered->values);
   plan.object_count = plan.next.size();

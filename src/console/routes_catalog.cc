@@ -109,10 +109,8 @@ void add_catalog_routes(server::Router& router, ConsoleServices& services) {
     auto values = keep_hidden_secrets((*body)["values"], previous.is_null() ? nullptr : &previous, (*app)->schema);
     if (!values) return Response::error(values.error());
     // A preset must give valid values on its own (defaults resolved), as a deploy with it would.
-    catalog::RenderRequest check;
-    check.preset = std::nullopt;
-    check.values.push_back(*values);
-    if (auto resolved = catalog::resolve_values(**app, check); !resolved) return Response::error(resolved.error());
+    if (auto resolved = services.releases.resolve_values((*app)->name, std::nullopt, "", *values); !resolved)
+      return Response::error(resolved.error());
 
     auto sealed = store::seal_secret_values(*values, (*app)->schema, services.box);
     if (!sealed) return Response::error(sealed.error());

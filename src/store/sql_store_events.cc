@@ -65,7 +65,11 @@ Result<std::vector<Event>> SqlStore::wait_for_events(OperationId id, std::int64_
     // Rounded up: a wait rounded down to 0 ms would return before the deadline.
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left <= std::chrono::milliseconds::zero()) return found;
-    notifier_.wait_for_change(seen, std::min(left, event_poll_interval_));
+    if (notifier_.wait_for_change(seen, std::min(left, event_poll_interval_))) {
+      // An event or an ended operation in this process: answer now, so that
+      // a follower learns at once that there will be no more.
+      return events(id, after_seq);
+    }
   }
 }
 

@@ -128,7 +128,7 @@ Result<Operation> SqlStore::finish_operation(OperationId id, OperationStatus sta
   if (status == OperationStatus::kRunning)
     return fail(Error::invalid(operation_name(id) + ": finishing needs succeeded, failed or interrupted"));
   const std::int64_t now = now_ms();
-  return sql::transact<Operation>(*db_, Access::kWrite, [&](sql::Session& s) -> Result<Operation> {
+  auto finished = sql::transact<Operation>(*db_, Access::kWrite, [&](sql::Session& s) -> Result<Operation> {
     auto release_id = release_id_of_operation(s, id);
     if (!release_id) return fail(release_id.error());
     if (auto locked = lock_release(s, *release_id); !locked) return fail(locked.error());
@@ -139,6 +139,8 @@ Result<Operation> SqlStore::finish_operation(OperationId id, OperationStatus sta
     if (!*ended) return fail(not_running(*op));
     return load_operation(s, id);
   });
+  if (finished) notifier_.notify();  // its followers stop waiting for more events
+  return finished;
 }
 
 Result<Operation> SqlStore::get_operation(OperationId id) {
@@ -172,6 +174,7 @@ Result<int> SqlStore::reap_expired() {
     if (!ended) return fail(ended.error());
     if (*ended) ++reaped;
   }
+  if (reaped > 0) notifier_.notify();
   return reaped;
 }
 

@@ -89,6 +89,8 @@ class Store {
   // Like events(), but waits up to `timeout` for one when there are none yet;
   // empty on timeout. Appends in this process wake the waiter at once; those
   // of other replicas are seen by polling (StoreOptions::event_poll_interval).
+  // It also returns (possibly empty) as soon as an operation ends in this
+  // process, so that a follower can check whether its operation is over.
   virtual Result<std::vector<Event>> wait_for_events(OperationId id, std::int64_t after_seq,
                                                      std::chrono::milliseconds timeout) = 0;
 

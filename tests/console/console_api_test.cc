@@ -106,6 +106,8 @@ TEST_P(ConsoleApiTest, InvalidValuesAre422WithEveryProblemAtItsPointer) {
   for (const auto& d : reply.body["details"]) locations.insert(d["location"]);
   EXPECT_TRUE(locations.contains("/jetty/replicas")) << reply.text;
   EXPECT_TRUE(locations.contains("/jetty/port")) << reply.text;
+  // min_replicas defaults to the refused replicas, so it is refused too.
+  EXPECT_EQ(reply.body["error"], "values do not match jetty/schema.json: 3 problems") << reply.text;
   EXPECT_EQ(console.call("GET", kWeb).status, 404);  // nothing stored
 }
 
