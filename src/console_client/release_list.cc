@@ -4,7 +4,7 @@
 
 namespace pier::console_client {
 
-Result<std::vector<nlohmann::json>> list_releases(ConsoleClient& client, const ReleaseFilter& filter) {
+Result<std::vector<nlohmann::json>> list_releases(ConsoleClient& client, const ReleaseFilter& filter, int page_size) {
   std::vector<nlohmann::json> releases;
   std::string after;
   while (true) {
@@ -13,7 +13,7 @@ Result<std::vector<nlohmann::json>> list_releases(ConsoleClient& client, const R
                                                           {"app", filter.app},
                                                           {"status", filter.status},
                                                           {"q", filter.search},
-                                                          {"limit", std::to_string(kReleasePageSize)},
+                                                          {"limit", std::to_string(page_size)},
                                                           {"after", after}});
     auto page = client.get(path);
     if (!page) return fail(page.error());

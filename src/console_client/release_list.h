@@ -1,6 +1,7 @@
 // Every release a filter matches, page after page:
 // GET /api/v1/releases?cluster=&namespace=&app=&status=&q=&limit=500, then
-// &after=<next> until the answer's "next" is null or absent.
+// &after=<next> until the answer's "next" is null or absent. `page_size` is
+// the limit asked for (the console's maximum is 500).
 //
 //   auto releases = list_releases(client, {.cluster = "prod-bj", .app = "jetty"});
 //   for (const nlohmann::json& release : *releases) ...
@@ -25,6 +26,7 @@ struct ReleaseFilter {  // empty: any
 
 inline constexpr int kReleasePageSize = 500;
 
-Result<std::vector<nlohmann::json>> list_releases(ConsoleClient& client, const ReleaseFilter& filter);
+Result<std::vector<nlohmann::json>> list_releases(ConsoleClient& client, const ReleaseFilter& filter,
+                                                  int page_size = kReleasePageSize);
 
 }  // namespace pier::console_client

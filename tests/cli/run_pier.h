@@ -1,5 +1,5 @@
 // Runs the real `pier` binary with arguments, in the source tree, and
-// captures its exit status, stdout and stderr.
+// captures its exit status, stdout and stderr; at most 120 s.
 #pragma once
 
 #include <sys/wait.h>
@@ -33,7 +33,9 @@ inline PierRun run_pier(const std::string& args, const std::string& stdin_text =
               ("pier-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::string in = base.string() + ".in", out = base.string() + ".out", err = base.string() + ".err";
   std::ofstream(in) << stdin_text;
-  std::string command = "cd '" PIER_SOURCE_DIR "' && '" PIER_BINARY "' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
+  // Bounded: a pier that hangs is killed after 120 s (exit status 124 or 137).
+  std::string command = "cd '" PIER_SOURCE_DIR "' && timeout -k 5 120 '" PIER_BINARY "' " + args + " <'" + in + "' >'" +
+                        out + "' 2>'" + err + "'";
   int rc = std::system(command.c_str());
   PierRun run;
   run.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -56,6 +57,7 @@ class ConsoleUnderTest {
     std::string kubeconfig;  // "" : no cluster
     std::chrono::milliseconds lease{3'000};
     std::chrono::milliseconds grace{5'000};
+    std::optional<pier::server::TlsFiles> tls;  // HTTPS (call() does not trust it: use base() with a client)
   };
 
   explicit ConsoleUnderTest(Setup setup, std::filesystem::path dir = make_temp_dir("api"))
@@ -77,6 +79,7 @@ class ConsoleUnderTest {
     else options.kubeconfig = setup_.kubeconfig;
     options.gitops.push_back({.name = "local", .dir = dir_ / "gitops", .datacenter = ""});
     options.server.listen = "127.0.0.1:0";
+    options.server.tls = setup_.tls;
     options.server.access_log = false;
     options.server.log_sink = std::make_shared<pier::server::MemoryLogSink>();
     options.lease_ttl = setup_.lease;
@@ -87,7 +90,7 @@ class ConsoleUnderTest {
     console_ = std::move(*console);
     auto port = console_->start();
     ASSERT_TRUE(port) << port.error().describe();
-    base_ = "http://127.0.0.1:" + std::to_string(*port);
+    base_ = std::string(setup_.tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(*port);
     admin_token_ = read_file(console_->admin_token_file());
     while (!admin_token_.empty() && admin_token_.back() == '\n') admin_token_.pop_back();
   }

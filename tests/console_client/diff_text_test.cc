@@ -3,8 +3,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "console_api_double.h"
-
 namespace pier::console_client {
 namespace {
 
@@ -12,8 +10,22 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// One changed value, one changed Deployment, one added Service, one unchanged ConfigMap.
+const json kDiff = json::parse(R"({
+  "values": {"changed_paths": ["/jetty/replicas"],
+             "diff": "--- revision 3\n+++ revision 4\n@@ -2 +2 @@\n-  replicas: 2\n+  replicas: 4\n"},
+  "objects": [
+    {"object": {"group": "apps", "kind": "Deployment", "namespace": "shop", "name": "web"},
+     "display": "Deployment shop/web", "change": "changed",
+     "diff": "--- live\n+++ revision 4\n@@ -6 +6 @@\n-  replicas: 2\n+  replicas: 4\n", "note": ""},
+    {"object": {"group": "", "kind": "Service", "namespace": "shop", "name": "web"},
+     "display": "Service shop/web", "change": "added", "diff": "+++ revision 4\n+kind: Service\n", "note": ""},
+    {"object": {"group": "", "kind": "ConfigMap", "namespace": "shop", "name": "web"},
+     "display": "ConfigMap shop/web", "change": "unchanged", "diff": "", "note": ""}],
+  "counts": {"added": 1, "changed": 1, "removed": 0, "unchanged": 1}})");
+
 TEST(DiffText, CountsValuesAndEachChangedObject) {
-  EXPECT_EQ(format_diff(pier::testing::sample_diff(), {}),
+  EXPECT_EQ(format_diff(kDiff, {}),
             "objects: 1 added, 1 changed, 0 removed, 1 unchanged\n"
             "values: /jetty/replicas\n"
             "--- revision 3\n+++ revision 4\n@@ -2 +2 @@\n-  replicas: 2\n+  replicas: 4\n"
@@ -54,10 +66,10 @@ TEST(DiffText, AnythingElseDoesNotThrow) {
 }
 
 TEST(DiffText, ColourOnlyWhenAsked) {
-  std::string coloured = format_diff(pier::testing::sample_diff(), TextStyle{.color = true});
+  std::string coloured = format_diff(kDiff, TextStyle{.color = true});
   EXPECT_THAT(coloured, HasSubstr("\x1b[32m+  replicas: 4\x1b[0m"));
   EXPECT_THAT(coloured, HasSubstr("\x1b[31m-  replicas: 2\x1b[0m"));
-  EXPECT_THAT(format_diff(pier::testing::sample_diff(), {}), Not(HasSubstr("\x1b[")));
+  EXPECT_THAT(format_diff(kDiff, {}), Not(HasSubstr("\x1b[")));
 }
 
 }  // namespace

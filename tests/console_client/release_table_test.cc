@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "console_api_double.h"
 #include "utc_zone.h"
 
 namespace pier::console_client {
@@ -10,13 +9,39 @@ namespace {
 
 using nlohmann::json;
 
+// A revision as GET .../revisions lists it.
+json revision(int number, const std::string& status) {
+  return {{"cluster", "prod"},
+          {"namespace", "shop"},
+          {"name", "web"},
+          {"revision", number},
+          {"app", "jetty"},
+          {"app_version", "1.4." + std::to_string(number)},
+          {"status", status},
+          {"user", "alice"},
+          {"created_at", "2026-11-29T14:05:01.123Z"},
+          {"finished_at", "2026-11-29T14:06:40.000Z"},
+          {"message", "revision " + std::to_string(number)},
+          {"status_detail", status == "failed" ? "rollout timed out" : ""},
+          {"operation", std::to_string(40 + number)}};
+}
+
+// A release as GET /releases lists it: its latest revision and more.
+json release(const std::string& name, int number) {
+  json out = revision(number, "deployed");
+  out["name"] = name;
+  out["deployed_revision"] = number;
+  out["active_operation"] = nullptr;
+  return out;
+}
+
 TEST(ReleaseTable, ReleaseRows) {
   testing::ScopedUtcZone utc;
-  json running = pier::testing::sample_release("prod", "api", 5);
+  json running = release("api", 5);
   running["status"] = "pending";
   running["finished_at"] = nullptr;
-  running["active_operation"] = pier::testing::sample_operation("45", "running");
-  TableRows rows = release_rows({pier::testing::sample_release("prod", "web", 4), running});
+  running["active_operation"] = {{"id", "45"}, {"kind", "upgrade"}, {"status", "running"}};
+  TableRows rows = release_rows({release("web", 4), running});
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(rows[0], (std::vector<std::string>{"CLUSTER", "NAMESPACE", "NAME", "REVISION", "APP", "VERSION", "STATUS",
                                                "UPDATED"}));
@@ -28,10 +53,10 @@ TEST(ReleaseTable, ReleaseRows) {
 
 TEST(ReleaseTable, RevisionRows) {
   testing::ScopedUtcZone utc;
-  json failed = pier::testing::sample_revision(4, "failed");
-  json no_message = pier::testing::sample_revision(2, "superseded");
+  json failed = revision(4, "failed");
+  json no_message = revision(2, "superseded");
   no_message["message"] = "";
-  json long_message = pier::testing::sample_revision(1, "superseded");
+  json long_message = revision(1, "superseded");
   long_message["message"] = "line one\nline two " + std::string(100, 'x');
   TableRows rows = revision_rows(json::array({failed, no_message, long_message}));
   ASSERT_EQ(rows.size(), 4u);

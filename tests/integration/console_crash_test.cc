@@ -1,15 +1,12 @@
 // `pier serve` as a process: SIGKILL in the middle of a deploy, SIGTERM with
 // a deploy running, and a PostgreSQL restart under requests. After each,
 // the release's story is whole and the next deploy works.
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <regex>
-#include <sstream>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -18,6 +15,7 @@
 #include "http_client.h"
 #include "kube_double_fixture.h"
 #include "postgres_server.h"
+#include "support/serve_process.h"
 #include "test_pki.h"
 
 namespace pier {
@@ -27,79 +25,18 @@ using nlohmann::json;
 using release::testing::FakeDeploymentController;
 namespace http = server::testing;
 
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// One `pier serve` child process on a free port.
-class ServeProcess {
+// `pier serve` as a process (tests/support/serve_process.h) with a short
+// operation lease, and HTTP helpers that call it with its admin token.
+class ConsoleProcess : public testing::ServeProcess {
  public:
-  ServeProcess(std::filesystem::path dir, std::vector<std::string> extra) : dir_(std::move(dir)), extra_(std::move(extra)) {}
-  ~ServeProcess() { kill_now(); }
+  ConsoleProcess(std::filesystem::path dir, std::vector<std::string> extra)
+      : ServeProcess(std::move(dir), with_short_lease(std::move(extra))) {}
 
   void trust(std::string ca_pem) { ca_pem_ = std::move(ca_pem); }
 
-  void start() {
-    std::filesystem::remove(dir_ / "serve.out");
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::string out = (dir_ / "serve.out").string(), err = (dir_ / "serve.log").string();
-      FILE* o = std::freopen(out.c_str(), "w", stdout);
-      FILE* e = std::freopen(err.c_str(), "a", stderr);
-      (void)o;
-      (void)e;
-      std::vector<std::string> args = {PIER_BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", (dir_ / "data").string(),
-                                       "--catalog", PIER_SOURCE_DIR "/catalog", "--operation-lease", "1s"};
-      args.insert(args.end(), extra_.begin(), extra_.end());
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(PIER_BINARY, argv.data());
-      std::_Exit(127);
-    }
-    std::regex url(R"(pier console: (https?://127\.0\.0\.1:\d+)/)");
-    for (int i = 0; i < 200; ++i) {
-      std::smatch m;
-      std::string text = slurp(dir_ / "serve.out");
-      if (std::regex_search(text, m, url)) {
-        base_ = m[1].str() + "/api/v1";
-        token_ = slurp(dir_ / "data" / "admin.token");
-        while (!token_.empty() && token_.back() == '\n') token_.pop_back();
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "pier serve did not start: " << slurp(dir_ / "serve.log");
-  }
-
-  void kill_now() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
-  // SIGTERM; the exit status, or -1 when it did not stop within `limit`.
-  int terminate(std::chrono::seconds limit) {
-    ::kill(pid_, SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -1;
-  }
-
   http::ClientResponse call(const std::string& method, const std::string& path, const json& body = nullptr) const {
-    http::ClientRequest request{.method = method, .url = base_ + path};
-    request.headers.push_back("Authorization: Bearer " + token_);
+    http::ClientRequest request{.method = method, .url = url() + "/api/v1" + path};
+    request.headers.push_back("Authorization: Bearer " + admin_token());
     if (!body.is_null()) request.body = body.dump();
     request.ca_pem = ca_pem_;
     request.timeout_ms = 5000;
@@ -139,11 +76,11 @@ class ServeProcess {
   }
 
  private:
-  std::filesystem::path dir_;
-  std::vector<std::string> extra_;
-  pid_t pid_ = -1;
-  std::string base_;
-  std::string token_;
+  static std::vector<std::string> with_short_lease(std::vector<std::string> extra) {
+    extra.insert(extra.begin(), {"--operation-lease", "1s"});
+    return extra;
+  }
+
   std::string ca_pem_;
 };
 
@@ -169,12 +106,12 @@ class ServeCrashTest : public ::testing::Test {
 };
 
 TEST_F(ServeCrashTest, AKillDuringADeployLeavesItInterruptedWithItsEventsAndTheNextDeployWorks) {
-  ServeProcess serve(dir, {"--kubeconfig", api.kubeconfig_path()});
-  serve.start();
+  ConsoleProcess serve(dir, {"--kubeconfig", api.kubeconfig_path()});
+  ASSERT_NO_FATAL_FAILURE(serve.start());
   std::string id = serve.deploy_and_wait_until_applied(kDeploy);
   serve.kill_now();
 
-  serve.start();
+  ASSERT_NO_FATAL_FAILURE(serve.start());
   json op = serve.wait_until("/operations/" + id, "status", "interrupted");
   std::string events = op["events"].dump();
   EXPECT_NE(events.find("applied 6/6"), std::string::npos) << events;
@@ -191,13 +128,13 @@ TEST_F(ServeCrashTest, AKillDuringADeployLeavesItInterruptedWithItsEventsAndTheN
 }
 
 TEST_F(ServeCrashTest, SigtermInterruptsARunningDeployAfterTheGraceAndExitsCleanly) {
-  ServeProcess serve(dir, {"--kubeconfig", api.kubeconfig_path(), "--shutdown-grace", "300ms"});
-  serve.start();
+  ConsoleProcess serve(dir, {"--kubeconfig", api.kubeconfig_path(), "--shutdown-grace", "300ms"});
+  ASSERT_NO_FATAL_FAILURE(serve.start());
   std::string id = serve.deploy_and_wait_until_applied(kDeploy);
   EXPECT_EQ(serve.terminate(std::chrono::seconds(15)), 0);
-  EXPECT_NE(slurp(dir / "serve.log").find("\"msg\":\"stopped\""), std::string::npos);
+  EXPECT_NE(serve.log().find("\"msg\":\"stopped\""), std::string::npos);
 
-  serve.start();
+  ASSERT_NO_FATAL_FAILURE(serve.start());
   json op = serve.get("/operations/" + id);  // marked at shutdown: no lease to wait for
   EXPECT_EQ(op["status"], "interrupted") << op.dump();
   EXPECT_NE(op["events"].dump().find("\"interrupted\""), std::string::npos);
@@ -210,10 +147,10 @@ TEST(ServeTls, ServesHttpsWithTheGivenCertificateAndRefusesPlainHttp) {
   auto pair = pki.server();
   auto cert = testing::write_test_file(dir.string(), "tls.crt", pair.certificate_pem);
   auto key = testing::write_test_file(dir.string(), "tls.key", pair.key_pem);
-  ServeProcess serve(dir, {"--no-kubeconfig", "--gitops", "local=" + (dir / "gitops").string(), "--tls-cert", cert,
+  ConsoleProcess serve(dir, {"--no-kubeconfig", "--gitops", "local=" + (dir / "gitops").string(), "--tls-cert", cert,
                            "--tls-key", key});
   serve.trust(pki.ca_pem());
-  serve.start();
+  ASSERT_NO_FATAL_FAILURE(serve.start());
   EXPECT_EQ(serve.call("GET", "/releases").status, 200);
   serve.trust(testing::TestPki("another-ca").ca_pem());
   EXPECT_EQ(serve.call("GET", "/releases").status, 0);  // verified: an unknown CA is refused
@@ -227,9 +164,9 @@ TEST(ServePostgres, RequestsFailCleanlyWhilePostgresRestartsThenRecoverWithoutRe
   auto database = (*server)->create_database();
   ASSERT_TRUE(database) << database.error().describe();
   auto dir = temp_dir("postgres");
-  ServeProcess serve(dir, {"--database", (*server)->url(*database), "--no-kubeconfig", "--gitops",
+  ConsoleProcess serve(dir, {"--database", (*server)->url(*database), "--no-kubeconfig", "--gitops",
                            "local=" + (dir / "gitops").string()});
-  serve.start();
+  ASSERT_NO_FATAL_FAILURE(serve.start());
   json body = {{"app", "jetty"}, {"values", {{"jetty", {{"image", "hello-web"}, {"version", "2.3.1"}}}}}};
   ASSERT_EQ(serve.call("POST", "/releases/local/shop/web/deploy", body).status, 202);
 
