@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "common/url_encoding.h"
 #include "cli/console_flags.h"
 #include "console_client/diff_text.h"
 
@@ -23,7 +24,7 @@ int run_diff(const DiffFlags& flags) {
   if (!client) return report_error(client.error());
   std::string path =
       console_client::release_path(flags.location.release(flags.name), "diff") +
-      console_client::query_string({{"from", std::to_string(flags.from)}, {"to", std::to_string(flags.to)}});
+      encode_query({{"from", std::to_string(flags.from)}, {"to", std::to_string(flags.to)}});
   auto diff = client->get(path);
   if (!diff) return report_error(diff.error());
   if (flags.output == "json")

@@ -3,8 +3,7 @@
 //
 //   ReleaseRef web{.cluster = "prod-bj", .namespace_name = "shop", .name = "web"};
 //   release_path(web, "deploy");   // "/api/v1/releases/prod-bj/shop/web/deploy"
-//   "/api/v1/releases" + query_string({{"app", "jetty"}, {"q", "a b"}, {"status", ""}});
-//   // "/api/v1/releases?app=jetty&q=a%20b"
+//   "/api/v1/releases" + encode_query({{"app", "jetty"}, {"q", "a b"}});   // common/url_encoding.h
 #pragma once
 
 #include <string>
@@ -23,20 +22,14 @@ struct ReleaseRef {
   std::string display() const { return cluster + "/" + namespace_name + "/" + name; }  // "prod-bj/shop/web"
 };
 
-// Keeps RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~) and encodes
-// every other byte as %XX ('/' too). In paths, a segment "." or ".." is
-// encoded whole (%2E%2E) so that nothing on the way resolves it.
-std::string percent_encode(std::string_view text);
-
 // "/api/v1/releases/{cluster}/{namespace}/{name}" and, when `action` is not
 // empty, "/" + action ("deploy", "revisions", "diff", ...; ours, not encoded).
+// Each part keeps RFC 3986 unreserved characters and encodes every other
+// byte ('/' too); a part "." or ".." is encoded whole (%2E%2E) so that
+// nothing on the way resolves it.
 std::string release_path(const ReleaseRef& release, std::string_view action = "");
 
 // "/api/v1/operations/{id}/events"
 std::string operation_events_path(std::string_view operation_id);
-
-// "?name=value&..." in order, pairs with an empty value left out; "" when
-// none is left.
-std::string query_string(const std::vector<std::pair<std::string, std::string>>& parameters);
 
 }  // namespace pier::console_client

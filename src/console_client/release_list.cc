@@ -1,6 +1,7 @@
 #include "console_client/release_list.h"
 
 #include "console_client/api_paths.h"
+#include "common/url_encoding.h"
 
 namespace pier::console_client {
 
@@ -8,7 +9,7 @@ Result<std::vector<nlohmann::json>> list_releases(ConsoleClient& client, const R
   std::vector<nlohmann::json> releases;
   std::string after;
   while (true) {
-    std::string path = "/api/v1/releases" + query_string({{"cluster", filter.cluster},
+    std::string path = "/api/v1/releases" + encode_query({{"cluster", filter.cluster},
                                                           {"namespace", filter.namespace_name},
                                                           {"app", filter.app},
                                                           {"status", filter.status},

@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "kube/status_error.h"
-#include "kube/url_encoding.h"
+#include "common/url_encoding.h"
 #include "kube/watch_decoder.h"
 
 namespace pier::kube {

@@ -1,6 +1,6 @@
 #include "kube/resource.h"
 
-#include "kube/url_encoding.h"
+#include "common/url_encoding.h"
 
 namespace pier::kube {
 namespace {

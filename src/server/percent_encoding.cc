@@ -10,11 +10,6 @@ int hex_value(char c) {
   return -1;
 }
 
-bool is_unreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-         c == '_' || c == '~';
-}
-
 }  // namespace
 
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space) {
@@ -35,22 +30,6 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_as_sp
       out.push_back(' ');
     } else {
       out.push_back(c);
-    }
-  }
-  return out;
-}
-
-std::string percent_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (is_unreserved(c)) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xF]);
     }
   }
   return out;

@@ -1,5 +1,6 @@
 // Percent-decoding of URL paths and query strings (RFC 3986), and query
 // parsing (the application/x-www-form-urlencoded rules browsers use).
+// Encoding is common/url_encoding.h.
 //
 //   auto segment = pier::server::percent_decode("my%20app");   // "my app"
 //   auto query = pier::server::parse_query("limit=5&q=a+b");   // {limit: 5, q: "a b"}
@@ -20,8 +21,6 @@ namespace pier::server {
 // encoded NUL byte, which no name or value of ours may contain.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_as_space = false);
 
-// Escapes everything but RFC 3986 unreserved characters.
-std::string percent_encode(std::string_view text);
 
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 

@@ -20,19 +20,5 @@ TEST(ApiPaths, OperationEvents) {
   EXPECT_EQ(operation_events_path("."), "/api/v1/operations/%2E/events");
 }
 
-TEST(ApiPaths, QueryStringsSkipEmptyValues) {
-  EXPECT_EQ(query_string({}), "");
-  EXPECT_EQ(query_string({{"cluster", ""}, {"app", ""}}), "");
-  EXPECT_EQ(query_string({{"cluster", "prod"}, {"q", "a b&c=d"}, {"status", ""}, {"limit", "500"}}),
-            "?cluster=prod&q=a%20b%26c%3Dd&limit=500");
-  EXPECT_EQ(query_string({{"after", "eyJ+/="}}), "?after=eyJ%2B%2F%3D");
-}
-
-TEST(ApiPaths, PercentEncodingKeepsUnreservedOnly) {
-  EXPECT_EQ(percent_encode("AZaz09-._~"), "AZaz09-._~");
-  EXPECT_EQ(percent_encode("é"), "%C3%A9");
-  EXPECT_EQ(percent_encode(std::string(1, '\0')), "%00");
-}
-
 }  // namespace
 }  // namespace pier::console_client

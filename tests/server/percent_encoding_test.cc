@@ -1,5 +1,7 @@
 #include "server/percent_encoding.h"
 
+#include "common/url_encoding.h"
+
 #include <gtest/gtest.h>
 
 namespace pier::server {

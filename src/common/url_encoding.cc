@@ -1,6 +1,6 @@
-#include "kube/url_encoding.h"
+#include "common/url_encoding.h"
 
-namespace pier::kube {
+namespace pier {
 namespace {
 
 bool is_unreserved(char c) {
@@ -28,6 +28,8 @@ std::string percent_encode(std::string_view text, KeepFn keep) {
 
 }  // namespace
 
+std::string percent_encode(std::string_view text) { return percent_encode(text, is_unreserved); }
+
 std::string encode_path_segment(std::string_view segment) {
   return percent_encode(segment, [](char c) { return is_unreserved(c) || c == ':' || c == '@'; });
 }
@@ -46,4 +48,4 @@ std::string encode_query(const std::vector<std::pair<std::string, std::string>>&
   return out;
 }
 
-}  // namespace pier::kube
+}  // namespace pier

@@ -1,6 +1,6 @@
-// Percent-encoding for the two places a Kubernetes URL carries user text:
-// path segments (namespace and object names) and query values (selectors,
-// continue tokens, resource versions).
+// Percent-encoding for the places a URL carries user text: path segments
+// (namespace, object and release names) and query values (selectors,
+// continue tokens, cursors), for the Kubernetes client and the console's.
 //
 //   std::string path = "/api/v1/namespaces/" + encode_path_segment(ns);
 //   path += encode_query({{"labelSelector", "app in (web,api)"}, {"limit", "500"}});
@@ -12,7 +12,10 @@
 #include <utility>
 #include <vector>
 
-namespace pier::kube {
+namespace pier {
+
+// Escapes everything but RFC 3986 unreserved characters.
+std::string percent_encode(std::string_view text);
 
 // Keeps RFC 3986 unreserved characters and ':' and '@' (legal in a segment,
 // and common in RBAC names such as "system:controller:x"); encodes the rest,
@@ -27,4 +30,4 @@ std::string encode_query_value(std::string_view value);
 // "" when nothing remains.
 std::string encode_query(const std::vector<std::pair<std::string, std::string>>& parameters);
 
-}  // namespace pier::kube
+}  // namespace pier
