@@ -52,8 +52,24 @@ Result<json> resolve_values(const App& app, const RenderRequest& request) {
 }
 
 namespace {
+Result<json> resolve_defaults_with(const App& app, const RenderRequest& request, const json& extras);
+}  // namespace
+
+Result<json> resolve_defaults(const App& app, const RenderRequest& request) {
+  return resolve_defaults_with(app, request, template_extras(app, request));
+}
+
+namespace {
 
 Result<json> resolve_values_with(const App& app, const RenderRequest& request, const json& extras) {
+  auto resolved = resolve_defaults_with(app, request, extras);
+  if (!resolved) return resolved;
+  auto problems = app.validator.validate(*resolved);
+  if (!problems.empty()) return fail(values_error(problems, "values do not match " + app.file("schema.json")));
+  return resolved;
+}
+
+Result<json> resolve_defaults_with(const App& app, const RenderRequest& request, const json& extras) {
   json values = json::object();
   std::string preset_name = request.preset.value_or(app.presets.contains("default") ? "default" : "");
   if (!preset_name.empty()) {
@@ -83,8 +99,6 @@ Result<json> resolve_values_with(const App& app, const RenderRequest& request, c
     error.message = app.file("schema.json") + ": " + error.message;
     return fail(std::move(error));
   }
-  auto problems = app.validator.validate(*resolved);
-  if (!problems.empty()) return fail(values_error(problems, "values do not match " + app.file("schema.json")));
   return resolved;
 }
 

@@ -39,6 +39,11 @@ struct RenderedRelease {
 // per schema problem (JSON pointer, message, rule).
 Result<nlohmann::json> resolve_values(const App& app, const RenderRequest& request);
 
+// The same without the schema check: the values of a form still being filled
+// in, defaults resolved. Errors: a preset or layer that is wrong, a --set
+// that does not type, defaults that cannot resolve (a cycle).
+Result<nlohmann::json> resolve_defaults(const App& app, const RenderRequest& request);
+
 Result<RenderedRelease> render_release(const App& app, const RenderRequest& request, const openapi::Schema& schema);
 
 // The names templates and template defaults see besides the values.

@@ -113,23 +113,25 @@ Result<json> ReleaseService::opened_values(const store::Revision& revision, cons
   return opened;
 }
 
-Result<json> ReleaseService::resolve_values(std::string_view app_name, const std::optional<std::string>& preset,
-                                            std::string_view team, const json& values) {
-  auto app = apps_.require(app_name);
+Result<json> ReleaseService::resolve_values(const DefaultsQuery& query) {
+  auto app = apps_.require(query.app);
   if (!app) return fail(app.error());
   catalog::RenderRequest request;
-  request.preset = preset;
-  if (preset && !preset->empty() && !(*app)->presets.contains(*preset)) {
-    auto saved = store_.get_preset({std::string(app_name), std::string(team), *preset});
-    if (!saved && !team.empty()) saved = store_.get_preset({std::string(app_name), "", *preset});
+  request.release_name = query.release_name;
+  request.namespace_name = query.namespace_name.empty() ? "default" : query.namespace_name;
+  request.preset = query.preset;
+  if (query.preset && !query.preset->empty() && !(*app)->presets.contains(*query.preset)) {
+    auto saved = store_.get_preset({(*app)->name, query.team, *query.preset});
+    if (!saved && saved.error().code == ErrorCode::kNotFound && !query.team.empty())
+      saved = store_.get_preset({(*app)->name, "", *query.preset});
     if (!saved) return fail(saved.error());
     auto opened = store::open_secret_values(saved->values, (*app)->schema, box_);
     if (!opened) return fail(opened.error());
     request.preset = std::nullopt;  // a saved preset layers over the app's default one
     request.values.push_back(std::move(*opened));
   }
-  request.values.push_back(values);
-  auto resolved = catalog::resolve_values(**app, request);
+  request.values.push_back(query.values);
+  auto resolved = query.validate ? catalog::resolve_values(**app, request) : catalog::resolve_defaults(**app, request);
   if (!resolved) return fail(without_server_paths(**app, resolved.error()));
   return store::mask_secret_values(*resolved, (*app)->schema);
 }

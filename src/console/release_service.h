@@ -47,6 +47,16 @@ struct ReleaseServiceOptions {
   std::function<void(std::string_view kind, std::string_view status)> on_finished;
 };
 
+struct DefaultsQuery {
+  std::string app;
+  std::optional<std::string> preset;  // nullopt: the app's default preset
+  std::string team;
+  nlohmann::json values = nlohmann::json::object();
+  std::string release_name;            // what templates and template defaults see; "" : the app's name
+  std::string namespace_name = "default";
+  bool validate = true;
+};
+
 struct Started {
   store::Operation operation;
   store::RevisionInfo revision;
@@ -58,9 +68,9 @@ class ReleaseService {
                  OperationRunner& runner, ReleaseServiceOptions options);
 
   // The values a deploy would use (preset, then `values`, defaults
-  // resolved), secrets shown as "********"; the schema's errors as kInvalidInput.
-  Result<nlohmann::json> resolve_values(std::string_view app, const std::optional<std::string>& preset,
-                                        std::string_view team, const nlohmann::json& values);
+  // resolved), secrets shown as "********"; the schema's errors as
+  // kInvalidInput unless `validate` is off (a form still being filled in).
+  Result<nlohmann::json> resolve_values(const DefaultsQuery& query);
 
   // Diffs against what is live: {"values": ..., "objects": [...], "counts": {...}}.
   Result<nlohmann::json> dry_run(const DeployInput& input);

@@ -54,11 +54,31 @@ void add_catalog_routes(server::Router& router, ConsoleServices& services) {
     auto body = request.json_body();
     if (!body) return Response::error(body.error(), 400);
     if (!body->is_object()) return Response::error(400, "body: expected a JSON object with preset and values");
-    std::optional<std::string> preset;
-    if (auto p = body->find("preset"); p != body->end() && p->is_string()) preset = p->get<std::string>();
-    json values = body->value("values", json::object());
-    if (!values.is_object()) return Response::error(422, "values: expected an object", {{"/values", "expected an object"}});
-    auto resolved = services.releases.resolve_values(request.param("app"), preset, body->value("team", ""), values);
+    DefaultsQuery query{.app = std::string(request.param("app"))};
+    std::vector<ErrorDetail> problems;
+    auto text = [&](const char* field, std::string& out) {
+      auto it = body->find(field);
+      if (it == body->end() || it->is_null()) return false;
+      if (!it->is_string()) {
+        problems.push_back({std::string("/") + field, "expected a string"});
+        return false;
+      }
+      out = it->get<std::string>();
+      return true;
+    };
+    std::string preset;
+    if (text("preset", preset)) query.preset = preset;
+    text("team", query.team);
+    text("release", query.release_name);
+    text("namespace", query.namespace_name);
+    query.values = body->value("values", json::object());
+    if (!query.values.is_object()) problems.push_back({"/values", "expected an object"});
+    if (auto validate = body->find("validate"); validate != body->end()) {
+      if (validate->is_boolean()) query.validate = validate->get<bool>();
+      else problems.push_back({"/validate", "expected true or false"});
+    }
+    if (!problems.empty()) return Response::error(422, "the defaults request is not valid", problems);
+    auto resolved = services.releases.resolve_values(query);
     if (!resolved) return Response::error(resolved.error());
     return Response::json(200, *resolved);
   }, viewer);
@@ -109,7 +129,7 @@ void add_catalog_routes(server::Router& router, ConsoleServices& services) {
     auto values = keep_hidden_secrets((*body)["values"], previous.is_null() ? nullptr : &previous, (*app)->schema);
     if (!values) return Response::error(values.error());
     // A preset must give valid values on its own (defaults resolved), as a deploy with it would.
-    if (auto resolved = services.releases.resolve_values((*app)->name, std::nullopt, "", *values); !resolved)
+    if (auto resolved = services.releases.resolve_values({.app = (*app)->name, .values = *values}); !resolved)
       return Response::error(resolved.error());
 
     auto sealed = store::seal_secret_values(*values, (*app)->schema, services.box);

@@ -122,7 +122,8 @@ Result<json> open_secret_values(const json& values, const json& schema, const Se
 
 json mask_secret_values(const json& values, const json& schema) {
   auto masked = transform(values, schema, [](json& value, const std::string&) -> Result<void> {
-    value = kMaskedValue;
+    // An empty secret (no password set) hides nothing, and showing it as set would mislead.
+    if (value != json("")) value = kMaskedValue;
     return {};
   });
   // The visitor cannot fail; keep the signature total all the same.

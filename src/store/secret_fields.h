@@ -43,7 +43,8 @@ Result<nlohmann::json> seal_secret_values(const nlohmann::json& values, const nl
 Result<nlohmann::json> open_secret_values(const nlohmann::json& values, const nlohmann::json& schema,
                                           const SecretBox& box);
 
-// Each secret, sealed or not, replaced by kMaskedValue.
+// Each secret, sealed or not, replaced by kMaskedValue; an empty string
+// (no secret set) stays empty.
 nlohmann::json mask_secret_values(const nlohmann::json& values, const nlohmann::json& schema);
 
 }  // namespace pier::store

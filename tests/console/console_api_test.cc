@@ -310,6 +310,28 @@ TEST_P(ConsoleApiTest, PresetsSavedPerTeamFeedTheDefaults) {
   EXPECT_EQ(console.call("GET", "/apps/jetty/presets/pay-big?team=pay").status, 404);
 }
 
+TEST_P(ConsoleApiTest, DefaultsFollowTheReleaseNameAndCanSkipValidationForAFormInProgress) {
+  Reply named = console.call("POST", "/apps/jetty/defaults",
+                             {{"release", "shop-web"}, {"namespace", "shop"}, {"values", jetty_values()}});
+  ASSERT_EQ(named.status, 200) << named.text;
+  EXPECT_EQ(named.body["jetty"]["host"], "shop-web.demo.example.com") << named.text;
+
+  // A fresh form has no image yet: refused when validating, resolved when not.
+  EXPECT_EQ(console.call("POST", "/apps/jetty/defaults", {{"values", json::object()}}).status, 422);
+  Reply partial = console.call("POST", "/apps/jetty/defaults", {{"values", json::object()}, {"validate", false}});
+  ASSERT_EQ(partial.status, 200) << partial.text;
+  EXPECT_FALSE(partial.body["jetty"].contains("image"));
+  EXPECT_EQ(partial.body["jetty"]["replicas"], 2);
+  EXPECT_EQ(console.call("POST", "/apps/jetty/defaults", {{"validate", "no"}}).status, 422);
+
+  // No password set reads empty, not as a hidden one.
+  Reply redis = console.call("POST", "/apps/redis/defaults", {{"values", json::object()}});
+  ASSERT_EQ(redis.status, 200) << redis.text;
+  EXPECT_EQ(redis.body["auth"]["password"], "");
+  Reply secret = console.call("POST", "/apps/redis/defaults", {{"values", {{"auth", {{"password", "long-enough-pass-1"}}}}}});
+  EXPECT_EQ(secret.body["auth"]["password"], "********");
+}
+
 TEST_P(ConsoleApiTest, ListingFiltersAndPages) {
   for (const char* name : {"a", "b", "c"})
     deploy_and_wait(std::string("/releases/local/shop/") + name + "/deploy", deploy_body(jetty_values()));
