@@ -151,7 +151,7 @@ ReadyOutcome KubeTarget::wait_ready(const ReleasePlan& plan, const EventSink& em
       case kube::RolloutState::kFailed:
         if (emit)
           for (const auto& problem : outcome->problems) emit(pod_problem_event(object.key, report_of(problem)));
-        return failed(with_context(outcome->to_error(), "rollout of " + object.key.display()));
+        return failed(outcome->to_error());  // "rollout of deployment web failed: ..." already
       case kube::RolloutState::kTimedOut:
         return failed(with_context(outcome->to_error(), "rollout of " + object.key.display()));
     }
