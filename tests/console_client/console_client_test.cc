@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "closed_port.h"
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -43,18 +45,7 @@ class ConsoleClientTest : public ::testing::Test {
   ConsoleUnderTest console_{{}};
 };
 
-// A port on 127.0.0.1 that nothing listens on (bound, then released).
-std::uint16_t closed_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+using pier::testing::closed_port;
 
 TEST_F(ConsoleClientTest, GetSendsTheTokenAndReturnsTheJson) {
   auto answer = client().get("/api/v1/releases?limit=500");
