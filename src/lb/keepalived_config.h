@@ -1,0 +1,104 @@
+// The `keepalived` dataplane's renderer: desired virtual services ->
+// keepalived.conf text. Pure (no I/O) and deterministic: the same settings
+// and services give the same bytes, whatever their order, so the writer
+// (keepalived_files.h) can compare and reload keepalived only on a change.
+//
+//   lb::KeepalivedSettings settings{.router_id = "lb1"};
+//   settings.vrrp = lb::VrrpSettings{.interface = "eth0", .virtual_router_id = 51};
+//   lb::RenderedKeepalived out = lb::render_keepalived_conf(settings, services);
+//   for (const auto& p : out.problems) report(p);   // each left out alone
+//   files.apply(out.text);
+//
+// What keepalived cannot express is left out with a Problem, never thrown:
+// fullnat forwarding, a real server of the other address family, a DR/TUN
+// real server on another port than the VIP's, a virtual service with no
+// real server, a health check keepalived has no words for (rise > 1, a
+// relative script path, a quote in a path).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lb/model.h"
+
+namespace pier::lb {
+
+enum class HealthCheckKind : uint8_t {
+  kNone,  // no checker: keepalived keeps every real server in
+  kTcp,   // TCP_CHECK: a TCP connect to the real server's port
+  kHttp,  // HTTP_GET: GET path, expect status
+  kMisc,  // MISC_CHECK: run a script; exit 0 = up, 1 = down (see misc_dynamic)
+};
+
+struct HealthCheck {
+  HealthCheckKind kind = HealthCheckKind::kTcp;
+  uint32_t interval_seconds = 6;         // delay_loop: between two checks of a real server
+  uint32_t connect_timeout_seconds = 3;  // TCP_CHECK, HTTP_GET
+  // Consecutive failures that take a real server out: keepalived's `retry`
+  // is fall - 1 (the first failure plus retry more), `delay_before_retry`
+  // apart.
+  uint32_t fall = 3;
+  uint32_t retry_delay_seconds = 2;
+  // Successes that bring it back. keepalived brings a server back after one
+  // successful check and has no setting for more, so only 1 is accepted.
+  uint32_t rise = 1;
+  std::string http_path = "/";  // HTTP_GET
+  uint16_t http_status = 200;   // HTTP_GET, 100-599
+  // MISC_CHECK: an absolute path, with arguments, run by keepalived as
+  // KeepalivedSettings::script_user. Exit 0 = up, 1 = down; with
+  // misc_dynamic, 2-255 = up at weight (code - 2). `{address}` and `{port}`
+  // are replaced by the real server's, so one script serves every server:
+  // "/usr/local/bin/check-dns {address} {port}".
+  std::string misc_path = {};
+  uint32_t misc_timeout_seconds = 5;
+  bool misc_dynamic = false;
+
+  bool operator==(const HealthCheck&) const = default;
+};
+
+// One VRRP instance that carries every VIP, so a standby node takes them
+// over. state BACKUP + nopreempt on every node: a node that restarts or
+// reloads never takes mastership back from the one holding it (what
+// keepalived-vip users had to fight on each reload).
+struct VrrpSettings {
+  std::string interface;           // "eth0"; must exist and not be a loopback
+  uint32_t virtual_router_id = 0;  // 1-255, the same on the nodes of one pair
+  uint32_t priority = 100;         // 1-254
+  uint32_t advert_int_seconds = 1;
+  std::string instance_name = "pier_vips";
+
+  bool operator==(const VrrpSettings&) const = default;
+};
+
+struct KeepalivedSettings {
+  std::string router_id;              // global_defs router_id; empty = keepalived's (the host name)
+  std::optional<VrrpSettings> vrrp;   // no vrrp_instance without it
+  HealthCheck health_check;           // for every virtual service...
+  std::map<ServiceKey, HealthCheck> health_check_overrides;  // ...but these
+  // MISC_CHECK scripts run as this user (script security on: keepalived
+  // refuses scripts that a non-root user could modify).
+  std::string script_user = "nobody";
+};
+
+struct RenderedKeepalived {
+  std::string text;               // the whole keepalived.conf
+  std::vector<Problem> problems;  // what was left out, and why
+};
+
+RenderedKeepalived render_keepalived_conf(const KeepalivedSettings& settings,
+                                          const std::vector<VirtualService>& desired);
+
+// The settings' own problems (router_id, vrrp, script_user, the default
+// health check and each override), for the controller to refuse to start
+// on: render_keepalived_conf reports them too, but would leave every
+// virtual service out over a bad default health check.
+std::vector<Problem> check_keepalived_settings(const KeepalivedSettings& settings);
+
+// The first line of every rendered file: no timestamp, so equal input gives
+// equal bytes.
+inline constexpr const char* kKeepalivedHeader = "# Written by pier lb; do not edit\n";
+
+}  // namespace pier::lb
