@@ -113,23 +113,48 @@ Result<json> ReleaseService::opened_values(const store::Revision& revision, cons
   return opened;
 }
 
+// The preset layer of a render: a bundled preset by name, or a saved one
+// (the team's, then the shared one) layered over the app's default preset.
+Result<void> ReleaseService::layer_preset(const catalog::App& app, const std::optional<std::string>& preset,
+                                          std::string_view team, catalog::RenderRequest& request) {
+  request.preset = preset;
+  if (!preset || preset->empty() || app.presets.contains(*preset)) return {};
+  auto saved = store_.get_preset({app.name, std::string(team), *preset});
+  if (!saved && saved.error().code == ErrorCode::kNotFound && !team.empty())
+    saved = store_.get_preset({app.name, "", *preset});
+  if (!saved) {
+    if (saved.error().code != ErrorCode::kNotFound) return fail(saved.error());
+    return fail(Error::not_found("no preset \"" + *preset + "\" for app " + app.name));
+  }
+  auto opened = store::open_secret_values(saved->values, app.schema, box_);
+  if (!opened) return fail(opened.error());
+  request.preset = std::nullopt;  // a saved preset layers over the app's default one
+  request.values.push_back(std::move(*opened));
+  return {};
+}
+
+// What the deploy replaces: the release's latest revision, opened.
+Result<void> ReleaseService::load_previous(const store::ReleaseSummary& summary, Plan& plan) {
+  plan.previous = summary.latest;
+  plan.last_deployed = summary.deployed_revision;
+  auto latest = store_.get_revision(summary.latest.key, summary.latest.revision);
+  if (!latest) return fail(latest.error());
+  auto values = opened_values(*latest, schema_of(latest->app));
+  if (!values) return fail(values.error());
+  plan.previous_values = std::move(*values);
+  auto manifests = open_manifests(latest->manifests, box_);
+  if (!manifests) return fail(manifests.error());
+  plan.previous_manifests = std::move(*manifests);
+  return {};
+}
+
 Result<json> ReleaseService::resolve_values(const DefaultsQuery& query) {
   auto app = apps_.require(query.app);
   if (!app) return fail(app.error());
   catalog::RenderRequest request;
   request.release_name = query.release_name;
   request.namespace_name = query.namespace_name.empty() ? "default" : query.namespace_name;
-  request.preset = query.preset;
-  if (query.preset && !query.preset->empty() && !(*app)->presets.contains(*query.preset)) {
-    auto saved = store_.get_preset({(*app)->name, query.team, *query.preset});
-    if (!saved && saved.error().code == ErrorCode::kNotFound && !query.team.empty())
-      saved = store_.get_preset({(*app)->name, "", *query.preset});
-    if (!saved) return fail(saved.error());
-    auto opened = store::open_secret_values(saved->values, (*app)->schema, box_);
-    if (!opened) return fail(opened.error());
-    request.preset = std::nullopt;  // a saved preset layers over the app's default one
-    request.values.push_back(std::move(*opened));
-  }
+  if (auto layered = layer_preset(**app, query.preset, query.team, request); !layered) return fail(layered.error());
   request.values.push_back(query.values);
   auto resolved = query.validate ? catalog::resolve_values(**app, request) : catalog::resolve_defaults(**app, request);
   if (!resolved) return fail(without_server_paths(**app, resolved.error()));
@@ -148,16 +173,7 @@ Result<ReleaseService::Plan> ReleaseService::plan_deploy(const DeployInput& inpu
   Plan plan{.key = input.key, .app = (*app)->name, .app_version = (*app)->version, .schema = &(*app)->schema};
   auto summary = store_.get_release(input.key);
   if (summary) {
-    plan.previous = summary->latest;
-    plan.last_deployed = summary->deployed_revision;
-    auto latest = store_.get_revision(input.key, summary->latest.revision);
-    if (!latest) return fail(latest.error());
-    auto values = opened_values(*latest, schema_of(latest->app));
-    if (!values) return fail(values.error());
-    plan.previous_values = std::move(*values);
-    auto manifests = open_manifests(latest->manifests, box_);
-    if (!manifests) return fail(manifests.error());
-    plan.previous_manifests = std::move(*manifests);
+    if (auto loaded = load_previous(*summary, plan); !loaded) return fail(loaded.error());
   } else if (summary.error().code != ErrorCode::kNotFound) {
     return fail(summary.error());
   }
@@ -169,20 +185,7 @@ Result<ReleaseService::Plan> ReleaseService::plan_deploy(const DeployInput& inpu
   catalog::RenderRequest render;
   render.release_name = input.key.name;
   render.namespace_name = input.key.namespace_name;
-  render.preset = input.preset;
-  if (input.preset && !input.preset->empty() && !(*app)->presets.contains(*input.preset)) {
-    auto saved = store_.get_preset({plan.app, input.team, *input.preset});
-    if (!saved && saved.error().code == ErrorCode::kNotFound && !input.team.empty())
-      saved = store_.get_preset({plan.app, "", *input.preset});
-    if (!saved) {
-      if (saved.error().code != ErrorCode::kNotFound) return fail(saved.error());
-      return fail(Error::not_found("no preset \"" + *input.preset + "\" for app " + plan.app));
-    }
-    auto opened = store::open_secret_values(saved->values, (*app)->schema, box_);
-    if (!opened) return fail(opened.error());
-    render.preset = std::nullopt;  // a saved preset layers over the app's default one
-    render.values.push_back(std::move(*opened));
-  }
+  if (auto layered = layer_preset(**app, input.preset, input.team, render); !layered) return fail(layered.error());
   render.values.push_back(std::move(*values));
   auto rendered = catalog::render_release(**app, render, openapi::Schema::builtin());
   if (!rendered) return fail(without_server_paths(**app, rendered.error()));
@@ -216,16 +219,7 @@ Result<ReleaseService::Plan> ReleaseService::plan_rollback(const RollbackInput& 
   plan.next = std::move(*next);
   plan.object_count = plan.next.size();
 
-  plan.previous = summary->latest;
-  plan.last_deployed = summary->deployed_revision;
-  auto latest = store_.get_revision(input.key, summary->latest.revision);
-  if (!latest) return fail(latest.error());
-  auto latest_values = opened_values(*latest, schema_of(latest->app));
-  if (!latest_values) return fail(latest_values.error());
-  plan.previous_values = std::move(*latest_values);
-  auto latest_manifests = open_manifests(latest->manifests, box_);
-  if (!latest_manifests) return fail(latest_manifests.error());
-  plan.previous_manifests = std::move(*latest_manifests);
+  if (auto loaded = load_previous(*summary, plan); !loaded) return fail(loaded.error());
 
   plan.settings = input.settings;
   plan.message = input.message.empty() ? "rollback to revision " + std::to_string(input.revision) : input.message;

@@ -27,6 +27,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catalog/app.h"
+#include "catalog/render.h"
 #include "common/error.h"
 #include "console/app_catalog.h"
 #include "console/deploy_input.h"
@@ -86,6 +87,9 @@ class ReleaseService {
  private:
   struct Plan;  // what a deploy will do, decided before the release is taken
 
+  Result<void> layer_preset(const catalog::App& app, const std::optional<std::string>& preset, std::string_view team,
+                            catalog::RenderRequest& request);
+  Result<void> load_previous(const store::ReleaseSummary& summary, Plan& plan);
   Result<Plan> plan_deploy(const DeployInput& input);
   Result<Plan> plan_rollback(const RollbackInput& input);
   Result<nlohmann::json> run_dry(const Plan& plan);

@@ -27,6 +27,27 @@ Response started_response(const Started& started) {
   return Response::json(202, {{"operation", operation_json(started.operation)}, {"revision", revision_json(started.revision)}});
 }
 
+// A deploy or a rollback: scope, body, then a dry run's diff (200) or the
+// started operation (202).
+template <class Parse, class DryRun, class Start>
+Response change_release(const Request& request, Parse parse, DryRun dry_run, Start start) {
+  auto key = release_key(request);
+  if (!in_scope(request, key.cluster, key.namespace_name))
+    return Response::error(403, "your token may not deploy to " + key.cluster + "/" + key.namespace_name);
+  auto body = request.json_body();
+  if (!body) return Response::error(body.error(), 400);
+  auto input = parse(key, *body);
+  if (!input) return Response::error(input.error());
+  if (input->settings.dry_run) {
+    auto diff = dry_run(*input);
+    if (!diff) return Response::error(diff.error());
+    return Response::json(200, *diff);
+  }
+  auto started = start(*input);
+  if (!started) return Response::error(started.error());
+  return started_response(*started);
+}
+
 }  // namespace
 
 void add_release_routes(server::Router& router, ConsoleServices& services) {
@@ -113,39 +134,15 @@ void add_release_routes(server::Router& router, ConsoleServices& services) {
   }, viewer);
 
   router.post(api("/releases/{cluster}/{namespace}/{name}/deploy"), [&services](const Request& request) {
-    auto key = release_key(request);
-    if (!in_scope(request, key.cluster, key.namespace_name))
-      return Response::error(403, "your token may not deploy to " + key.cluster + "/" + key.namespace_name);
-    auto body = request.json_body();
-    if (!body) return Response::error(body.error(), 400);
-    auto input = parse_deploy_input(key, *body);
-    if (!input) return Response::error(input.error());
-    if (input->settings.dry_run) {
-      auto diff = services.releases.dry_run(*input);
-      if (!diff) return Response::error(diff.error());
-      return Response::json(200, *diff);
-    }
-    auto started = services.releases.deploy(*input, user_of(request));
-    if (!started) return Response::error(started.error());
-    return started_response(*started);
+    return change_release(request, parse_deploy_input,
+                          [&](const DeployInput& input) { return services.releases.dry_run(input); },
+                          [&](const DeployInput& input) { return services.releases.deploy(input, user_of(request)); });
   }, deployer);
 
   router.post(api("/releases/{cluster}/{namespace}/{name}/rollback"), [&services](const Request& request) {
-    auto key = release_key(request);
-    if (!in_scope(request, key.cluster, key.namespace_name))
-      return Response::error(403, "your token may not deploy to " + key.cluster + "/" + key.namespace_name);
-    auto body = request.json_body();
-    if (!body) return Response::error(body.error(), 400);
-    auto input = parse_rollback_input(key, *body);
-    if (!input) return Response::error(input.error());
-    if (input->settings.dry_run) {
-      auto diff = services.releases.dry_run_rollback(*input);
-      if (!diff) return Response::error(diff.error());
-      return Response::json(200, *diff);
-    }
-    auto started = services.releases.rollback(*input, user_of(request));
-    if (!started) return Response::error(started.error());
-    return started_response(*started);
+    return change_release(request, parse_rollback_input,
+                          [&](const RollbackInput& input) { return services.releases.dry_run_rollback(input); },
+                          [&](const RollbackInput& input) { return services.releases.rollback(input, user_of(request)); });
   }, deployer);
 }
 
