@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,15 @@ class Dataplane {
   // and, where the dataplane can see them, foreign ones (owned = false, never
   // touched). Called at start-up and after a failure asked for a re-sync.
   virtual Result<Actual> read_actual() = 0;
+
+  // The real servers of one of Pier's services as they are now: the kernel
+  // counts active connections without Pier, and whether a leaving real
+  // server drains or goes at once depends on them. nullopt: the dataplane
+  // knows nothing fresher than what it applied (connections survive in
+  // conntrack, or it has no connection counts).
+  virtual Result<std::optional<std::vector<ActualRealServer>>> read_real_servers(const ServiceKey&) {
+    return std::optional<std::vector<ActualRealServer>>{};
+  }
 
   // Applies the operations in order, as far as possible.
   virtual ApplyReport apply(std::span<const Operation> operations) = 0;

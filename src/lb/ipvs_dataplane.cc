@@ -94,6 +94,17 @@ Result<Actual> IpvsDataplane::read_actual() {
   return actual;
 }
 
+Result<std::optional<std::vector<ActualRealServer>>> IpvsDataplane::read_real_servers(const ServiceKey& key) {
+  auto dests = dump_dests(key);
+  if (!dests) {
+    if (dests.error().code == ErrorCode::kNotFound) return std::optional<std::vector<ActualRealServer>>{std::vector<ActualRealServer>{}};
+    return fail(dests.error());
+  }
+  IpvsService service;
+  service.service.key = key;
+  return std::optional<std::vector<ActualRealServer>>{assemble_actual(service, *dests).real_servers};
+}
+
 Result<void> IpvsDataplane::request(const std::vector<uint8_t>& message, uint32_t seq, const std::string& what) {
   auto sent = channel_->send(message);
   if (!sent) return fail(sent.error());

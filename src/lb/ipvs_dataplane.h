@@ -32,6 +32,7 @@ class IpvsDataplane final : public Dataplane {
 
   std::string_view name() const override { return "ipvs"; }
   Result<Actual> read_actual() override;
+  Result<std::optional<std::vector<ActualRealServer>>> read_real_servers(const ServiceKey& key) override;
   ApplyReport apply(std::span<const Operation> operations) override;
   Result<std::vector<ServiceTraffic>> read_traffic() override;
 

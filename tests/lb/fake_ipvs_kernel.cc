@@ -96,6 +96,7 @@ std::optional<Forwarding> forwarding_of(uint32_t method) {
 Result<void> FakeIpvsKernel::send(std::span<const uint8_t> datagram) {
   auto messages = split_messages(datagram);
   if (!messages) return fail(messages.error());
+  std::lock_guard lock(table_.mutex);
   for (const auto& m : *messages) handle(m.type, m.flags, m.seq, m.payload);
   return {};
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -19,6 +20,9 @@
 namespace pier::lb::testing {
 
 struct FakeIpvsTable {
+  // Held while a request is handled: a test may look at the table while a
+  // controller thread talks to the fake kernel.
+  std::mutex mutex;
   struct Service {
     IpvsService service;
     std::vector<IpvsDest> dests;
