@@ -22,42 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "lb/health_check_spec.h"
 #include "lb/model.h"
 
 namespace pier::lb {
-
-enum class HealthCheckKind : uint8_t {
-  kNone,  // no checker: keepalived keeps every real server in
-  kTcp,   // TCP_CHECK: a TCP connect to the real server's port
-  kHttp,  // HTTP_GET: GET path, expect status
-  kMisc,  // MISC_CHECK: run a script; exit 0 = up, 1 = down (see misc_dynamic)
-};
-
-struct HealthCheck {
-  HealthCheckKind kind = HealthCheckKind::kTcp;
-  uint32_t interval_seconds = 6;         // delay_loop: between two checks of a real server
-  uint32_t connect_timeout_seconds = 3;  // TCP_CHECK, HTTP_GET
-  // Consecutive failures that take a real server out: keepalived's `retry`
-  // is fall - 1 (the first failure plus retry more), `delay_before_retry`
-  // apart.
-  uint32_t fall = 3;
-  uint32_t retry_delay_seconds = 2;
-  // Successes that bring it back. keepalived brings a server back after one
-  // successful check and has no setting for more, so only 1 is accepted.
-  uint32_t rise = 1;
-  std::string http_path = "/";  // HTTP_GET
-  uint16_t http_status = 200;   // HTTP_GET, 100-599
-  // MISC_CHECK: an absolute path, with arguments, run by keepalived as
-  // KeepalivedSettings::script_user. Exit 0 = up, 1 = down; with
-  // misc_dynamic, 2-255 = up at weight (code - 2). `{address}` and `{port}`
-  // are replaced by the real server's, so one script serves every server:
-  // "/usr/local/bin/check-dns {address} {port}".
-  std::string misc_path = {};
-  uint32_t misc_timeout_seconds = 5;
-  bool misc_dynamic = false;
-
-  bool operator==(const HealthCheck&) const = default;
-};
 
 // One VRRP instance that carries every VIP, so a standby node takes them
 // over. state BACKUP + nopreempt on every node: a node that restarts or
