@@ -3,23 +3,19 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <map>
-#include <optional>
-#include <set>
 #include <thread>
 
 #include "cli/cluster_flags.h"
 #include "cli/commands.h"
-#include "lb/bird_announcer.h"
-#include "lb/bird_config.h"
 #include "lb/cluster_feedback.h"
 #include "lb/cluster_inputs.h"
+#include "lb/controller_health.h"
 #include "lb/ipvs_dataplane.h"
 #include "lb/keepalived_dataplane.h"
 #include "lb/lb_controller.h"
 #include "lb/lb_metrics.h"
 #include "lb/netlink_channel.h"
-#include "lb/vip_addresses.h"
+#include "lb/vip_announcement.h"
 #include "server/http_server.h"
 #include "server/process_metrics.h"
 #include "server/router.h"
@@ -66,70 +62,6 @@ struct LbFlags {
   bool withdraw_without_ready = false;
   std::string log_level = "info";
 };
-
-// VIPs on an interface and in bird's include file, each optional.
-struct Announcement {
-  lb::AnnounceOptions options;
-  std::optional<lb::VipAddresses> addresses;
-  lb::BirdSettings bird_settings;
-  std::unique_ptr<lb::BirdcControl> bird_control;
-  std::unique_ptr<lb::BirdAnnouncer> bird;
-  bool enabled() const { return addresses.has_value() || bird != nullptr; }
-};
-
-Result<std::unique_ptr<Announcement>> open_announcement(const LbFlags& flags) {
-  auto a = std::make_unique<Announcement>();
-  a->options.withdraw_without_ready = flags.withdraw_without_ready;
-  if (!flags.vip_interface.empty()) {
-    auto addresses = lb::VipAddresses::open(flags.vip_interface);
-    if (!addresses) return fail(addresses.error());
-    a->addresses.emplace(std::move(*addresses));
-  }
-  if (!flags.bird_include.empty()) {
-    if (flags.vip_interface.empty()) return fail(Error::invalid("--bird-include needs --vip-interface (the routes point at it)"));
-    a->bird_settings.interface = flags.vip_interface;
-    for (const auto& text : flags.announce_prefixes) {
-      auto prefix = lb::VipPrefix::parse(text);
-      if (!prefix) return fail(Error::invalid("--announce-prefix: '" + text + "' is not a CIDR prefix"));
-      a->bird_settings.preannounced.push_back(*prefix);
-    }
-    if (auto ok = lb::check_bird_settings(a->bird_settings); !ok) return fail(ok.error());
-    a->bird_control = std::make_unique<lb::BirdcControl>(flags.bird_socket);
-    a->bird = std::make_unique<lb::BirdAnnouncer>(flags.bird_include, *a->bird_control);
-  } else if (!flags.announce_prefixes.empty()) {
-    return fail(Error::invalid("--announce-prefix is for bird: it needs --bird-include"));
-  }
-  return a;
-}
-
-// Puts the wanted VIPs on the interface and into bird; returns VIP -> announced.
-std::map<lb::IpAddress, bool> announce(Announcement& a, const lb::Desired& desired, const server::Logger& logger) {
-  std::map<lb::IpAddress, bool> state;
-  std::vector<lb::IpAddress> wanted = lb::vips_to_announce(desired, a.options);
-  std::set<lb::IpAddress> failed;
-  if (a.addresses) {
-    auto report = a.addresses->sync(wanted);
-    if (!report) {
-      logger.warn("VIP addresses not synced", {{"error", report.error().message}});
-      for (const auto& vip : wanted) failed.insert(vip);
-    } else {
-      for (const auto& f : report->failed) {
-        logger.warn("VIP address not changed", {{"vip", f.address.text()}, {"error", f.error.message}});
-        failed.insert(f.address);
-      }
-    }
-  }
-  if (a.bird) {
-    auto applied = a.bird->apply(lb::render_bird_config(a.bird_settings, wanted));
-    if (!applied) {
-      logger.warn("bird not reconfigured", {{"error", applied.error().message}});
-      for (const auto& vip : wanted) failed.insert(vip);
-    }
-  }
-  for (const auto& [key, vs] : desired.services) state[key.vip] = false;
-  for (const auto& vip : wanted) state[vip] = !failed.contains(vip);
-  return state;
-}
 
 Result<lb::HealthCheck> health_check_from(const LbFlags& flags) {
   lb::HealthCheck check;
@@ -245,7 +177,12 @@ int run_lb(const LbFlags& flags) {
   server::TerminationSignals signals;
   auto parts = open_dataplane(flags, *check);
   if (!parts) return report_error(parts.error());
-  auto announcement = open_announcement(flags);
+  auto announcement = lb::VipAnnouncement::open({.interface = flags.vip_interface,
+                                                .bird_include = flags.bird_include,
+                                                .bird_socket = flags.bird_socket,
+                                                .preannounced = flags.announce_prefixes,
+                                                .withdraw_without_ready = flags.withdraw_without_ready},
+                                               logger);
   if (!announcement) return report_error(announcement.error());
   auto session = open_cluster(flags.cluster);
   if (!session) return report_error(session.error());
@@ -270,9 +207,12 @@ int run_lb(const LbFlags& flags) {
   options.resync_period = *resync;
   lb::ControllerHooks hooks;
   if ((*announcement)->enabled())
-    hooks.announce = [&announcement, &logger](const lb::Desired& desired) {
-      return announce(**announcement, desired, logger);
-    };
+    hooks.announce = [&announcement](const lb::Desired& desired) { return (*announcement)->announce(desired); };
+  std::unique_ptr<lb::ControllerHealth> health;
+  if (flags.dataplane != "keepalived" && check->kind != lb::HealthCheckKind::kNone) {
+    health = std::make_unique<lb::ControllerHealth>(*check, inputs, feedback, metrics, logger);
+    health->add_to(hooks);
+  }
   lb::LbController controller(inputs, *parts->dataplane, feedback, metrics, logger, options, hooks);
   http.health().add_check("synced", [&]() -> Result<void> {
     if (!inputs.synced()) {

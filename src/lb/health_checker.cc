@@ -139,6 +139,7 @@ void HealthChecker::run(std::unique_lock<std::mutex>& lock, const Due& due) {
   HealthCheck check = targets_.at(due.id).check;
   lock.unlock();
   ProbeResult result = prober_->probe(due.id.address, due.id.port, check);
+  if (!result.up && options_.on_failed_probe) options_.on_failed_probe(due.id, check.kind);
   lock.lock();
 
   auto it = targets_.find(due.id);

@@ -71,6 +71,10 @@ struct HealthCheckerOptions {
   // Workers re-read the clock at least this often while idle, so a test
   // clock that moves without notifying still wakes them.
   std::chrono::milliseconds max_idle_wait{1000};
+  // Called after every failed probe (not only transitions), from the worker
+  // and without the lock: failures that never reach `fall` in a row still
+  // show as a rate (pier_lb_health_check_failures_total).
+  std::function<void(const RealServerId& id, HealthCheckKind kind)> on_failed_probe;
 };
 
 class HealthChecker {

@@ -244,6 +244,8 @@ void LbController::run(std::stop_token stop) {
         last_full_ = started;
       }
     }
+    if (hooks_.desired_changed && ok && (planned.full || !changes.endpoint_services.empty()))
+      hooks_.desired_changed(desired_);
     if (started - last_traffic_ >= options_.tick || planned.full) {
       if (auto traffic = dataplane_.read_traffic()) {
         traffic_ = std::move(*traffic);

@@ -57,6 +57,8 @@ struct ControllerHooks {
   std::function<void(Desired& desired, std::span<const ServiceKey> only)> adjust_weights;
   // Real servers failing their checks, for lvs_endpoint_up; empty when no checks run.
   std::function<std::map<ServiceKey, std::set<std::pair<IpAddress, uint16_t>>>()> failing;
+  // After a sync that changed the desired state (health-check targets follow it).
+  std::function<void(const Desired& desired)> desired_changed;
   // After each sync, with the desired state as applied; returns VIP -> announced.
   std::function<std::map<IpAddress, bool>(const Desired& desired)> announce;
 };

@@ -64,7 +64,10 @@ LbMetrics::LbMetrics(server::MetricsRegistry& registry, std::string dataplane)
                                {"dataplane", "stage"})),
       last_success_(registry.gauge("pier_lb_last_successful_sync_timestamp_seconds",
                                    "Unix time of the last sync that applied everything.", {"dataplane"})),
-      rejected_(registry.gauge("pier_lb_rejected_entries", "ConfigMap entries and Services currently rejected.")) {
+      rejected_(registry.gauge("pier_lb_rejected_entries", "ConfigMap entries and Services currently rejected.")),
+      health_failures_(registry.counter("pier_lb_health_check_failures_total",
+                                        "Failed health-check probes of a real server, by check kind.",
+                                        {"vip", "vport", "protocol", "namespace", "service", "endpoint", "port", "check"})) {
   registry.add_collector([this](std::string& out) { out += expose_view(); });
   // Present from the start: a controller that never syncs shows as stale
   // (time() - 0) instead of showing nothing.
@@ -88,6 +91,30 @@ void LbMetrics::publish(ExportView view) {
   auto shared = std::make_shared<const ExportView>(std::move(view));
   std::lock_guard lock(mutex_);
   view_ = std::move(shared);
+}
+
+void LbMetrics::count_health_failure(const ServiceKey& key, const IpAddress& address, uint16_t port,
+                                     std::string_view check) {
+  std::shared_ptr<const ExportView> view;
+  {
+    std::lock_guard lock(mutex_);
+    view = view_;
+  }
+  std::string owner;
+  if (view) {
+    // The controller publishes services in key order (from a std::map).
+    auto it = std::lower_bound(view->services.begin(), view->services.end(), key,
+                               [](const VirtualService& vs, const ServiceKey& k) { return vs.key < k; });
+    if (it != view->services.end() && it->key == key) owner = it->owner.service;
+  }
+  std::string ns, service;
+  if (auto slash = owner.find('/'); slash != std::string::npos) {
+    ns = owner.substr(0, slash);
+    service = owner.substr(slash + 1);
+  }
+  std::string vip = key.vip.text(), vport = std::to_string(key.port), endpoint = address.text(),
+              endpoint_port = std::to_string(port);
+  health_failures_.with({vip, vport, name(key.protocol), ns, service, endpoint, endpoint_port, check}).inc();
 }
 
 std::string LbMetrics::expose_view() const {

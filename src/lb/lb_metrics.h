@@ -25,7 +25,7 @@ namespace pier::lb {
 
 // What the per-service series show, replaced as a whole.
 struct ExportView {
-  std::vector<VirtualService> services;      // desired, with the weights applied
+  std::vector<VirtualService> services;      // desired, with the weights applied; sorted by key
   std::vector<ServiceTraffic> traffic;       // last read from the dataplane
   // Real servers failing their health check, by service: (address, port).
   std::map<ServiceKey, std::set<std::pair<IpAddress, uint16_t>>> down;
@@ -42,6 +42,9 @@ class LbMetrics {
   void count_error(std::string_view stage);  // "read", "apply", "kube"
   void set_rejected(size_t count);
   void publish(ExportView view);
+  // One failed health-check probe of a real server (labelled from the
+  // latest view, so the Service's name is on it).
+  void count_health_failure(const ServiceKey& key, const IpAddress& address, uint16_t port, std::string_view check);
 
   // The text the collector appends (for tests).
   std::string expose_view() const;
@@ -53,6 +56,7 @@ class LbMetrics {
   server::MetricFamily<server::Counter>& errors_;
   server::MetricFamily<server::Gauge>& last_success_;
   server::MetricFamily<server::Gauge>& rejected_;
+  server::MetricFamily<server::Counter>& health_failures_;
   mutable std::mutex mutex_;
   std::shared_ptr<const ExportView> view_;
 };

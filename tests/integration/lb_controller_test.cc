@@ -9,13 +9,18 @@
 #include <filesystem>
 #include <functional>
 #include <thread>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
+
+#include <optional>
 
 #include "api_server_double.h"
 #include "fake_ipvs_kernel.h"
 #include "kube/connect.h"
 #include "lb/cluster_feedback.h"
 #include "lb/cluster_inputs.h"
+#include "lb/controller_health.h"
 #include "lb/ipvs_dataplane.h"
 #include "lb/lb_controller.h"
 #include "lb/lb_metrics.h"
@@ -98,7 +103,7 @@ class LbControllerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
-  void start() {
+  void start(std::optional<HealthCheck> health_check = std::nullopt) {
     auto dataplane = IpvsDataplane::open(std::make_unique<FakeIpvsKernel>(table_), dir_ / "owned.json");
     ASSERT_TRUE(dataplane) << dataplane.error().message;
     dataplane_ = std::move(*dataplane);
@@ -113,8 +118,14 @@ class LbControllerTest : public ::testing::Test {
     options.initial_backoff = std::chrono::milliseconds(20);
     options.max_backoff = std::chrono::milliseconds(200);
     options.drain_timeout = std::chrono::seconds(300);
+    ControllerHooks hooks;
+    if (health_check) {
+      health_ = std::make_unique<ControllerHealth>(*health_check, *inputs_, *feedback_, *metrics_, server::Logger(log_, "lb"),
+                                                   HealthCheckerOptions{.workers = 2});
+      health_->add_to(hooks);
+    }
     controller_ = std::make_unique<LbController>(*inputs_, *dataplane_, *feedback_, *metrics_,
-                                                 server::Logger(log_, "lb"), options);
+                                                 server::Logger(log_, "lb"), options, hooks);
     informers_ = std::jthread([this](std::stop_token stop) { inputs_->run(stop); });
     loop_ = std::jthread([this](std::stop_token stop) { controller_->run(stop); });
   }
@@ -128,6 +139,7 @@ class LbControllerTest : public ::testing::Test {
       informers_.request_stop();
       informers_.join();
     }
+    health_.reset();
   }
 
   // (address, port, weight) of a kernel service, under the fake kernel's lock.
@@ -163,6 +175,7 @@ class LbControllerTest : public ::testing::Test {
   std::unique_ptr<server::MetricsRegistry> registry_;
   std::unique_ptr<LbMetrics> metrics_;
   std::shared_ptr<server::MemoryLogSink> log_ = std::make_shared<server::MemoryLogSink>();
+  std::unique_ptr<ControllerHealth> health_;
   std::unique_ptr<LbController> controller_;
   std::jthread informers_;
   std::jthread loop_;
@@ -276,6 +289,78 @@ TEST_F(LbControllerTest, AForeignVirtualServiceIsNeverTouched) {
   ASSERT_EQ(servers.size(), 1u);
   EXPECT_EQ(servers[0], (RealServer{ip("192.0.2.7"), 80, 9}));
   EXPECT_TRUE(kernel_has(tcp("10.1.3.226", 80)));
+}
+
+// A listening socket on 127.0.0.1 (the health check's "up"), closed by the destructor.
+class Listener {
+ public:
+  explicit Listener(uint16_t port = 0) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int on = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(port);
+    ok_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 && ::listen(fd_, 16) == 0;
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+  }
+  ~Listener() { ::close(fd_); }
+  uint16_t port() const { return port_; }
+  bool ok() const { return ok_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  bool ok_ = false;
+};
+
+TEST_F(LbControllerTest, AFailingRealServerGetsWeightZeroAnEventAndComesBack) {
+  Listener up;
+  uint16_t down_port;
+  {
+    Listener gone;
+    down_port = gone.port();
+  }
+  ASSERT_TRUE(up.ok());
+  std::string servers = "127.0.0.1:" + std::to_string(up.port()) + ", 127.0.0.1:" + std::to_string(down_port);
+  api_.put({{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"namespace", "kube-system"}, {"name", "lvs"}}},
+            {"data", {{"10.1.3.230-80", servers}}}});
+  HealthCheck check;
+  check.kind = HealthCheckKind::kTcp;
+  check.interval_seconds = 1;
+  check.connect_timeout_seconds = 1;
+  check.retry_delay_seconds = 1;
+  check.fall = 1;
+  check.rise = 1;
+  start(check);
+  auto weight_of = [&](uint16_t port) -> std::optional<uint32_t> {
+    for (const auto& rs : kernel(tcp("10.1.3.230", 80)))
+      if (rs.port == port) return rs.weight;
+    return std::nullopt;
+  };
+  ASSERT_TRUE(eventually([&] { return weight_of(down_port) == 0u && weight_of(up.port()) == 1u; }))
+      << registry_->expose();
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& event : api_.list("v1", "Event", "kube-system"))
+      if (event.value("reason", "") == "RealServerDown" &&
+          event.value("message", "").find(":" + std::to_string(down_port)) != std::string::npos)
+        return true;
+    return false;
+  }));
+  std::string metrics = registry_->expose();
+  EXPECT_NE(metrics.find("lvs_endpoint_up{vip=\"10.1.3.230\",vport=\"80\",protocol=\"TCP\",namespace=\"\",service=\"\","
+                         "endpoint=\"127.0.0.1\",port=\"" + std::to_string(down_port) + "\"} 0"),
+            std::string::npos)
+      << metrics;
+  EXPECT_NE(metrics.find("pier_lb_health_check_failures_total{vip=\"10.1.3.230\""), std::string::npos) << metrics;
+
+  // It answers again: back at its weight.
+  Listener back(down_port);
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(eventually([&] { return weight_of(down_port) == 1u; }));
 }
 
 }  // namespace
