@@ -291,6 +291,66 @@ TEST_F(LbControllerTest, AForeignVirtualServiceIsNeverTouched) {
   EXPECT_TRUE(kernel_has(tcp("10.1.3.226", 80)));
 }
 
+// Several LVS nodes run the same controller (ECMP over OSPF): each reads
+// the same cluster and must end with the same table, whatever order its
+// informers delivered things in.
+TEST_F(LbControllerTest, TwoNodesConvergeToTheSameTable) {
+  start();
+  // web has its VIP from the pool in its status before anything else comes.
+  ASSERT_TRUE(eventually([&] {
+    auto web = api_.get("v1", "Service", "shop", "web");
+    return web && web->value("/status/loadBalancer/ingress/0/ip"_json_pointer, std::string()) == "10.1.4.0";
+  }));
+  FakeIpvsTable second_table;
+  auto second_dataplane = IpvsDataplane::open(std::make_unique<FakeIpvsKernel>(second_table, 1), dir_ / "owned-2.json");
+  ASSERT_TRUE(second_dataplane);
+  ClusterInputs second_inputs(*client_, {.configmap_namespace = "kube-system", .configmap_name = "lvs"});
+  KubeFeedback second_feedback(*client_, second_inputs, {.node = "lvs-2"});
+  server::MetricsRegistry second_registry;
+  LbMetrics second_metrics(second_registry, "ipvs");
+  ControllerOptions options;
+  options.config.vip_pool = {"10.1.4.0/28"};
+  options.tick = std::chrono::milliseconds(50);
+  LbController second(second_inputs, **second_dataplane, second_feedback, second_metrics, server::Logger(log_, "lb"), options);
+  std::jthread second_informers([&](std::stop_token stop) { second_inputs.run(stop); });
+  std::jthread second_loop([&](std::stop_token stop) { second.run(stop); });
+
+  // A few changes while both run.
+  api_.put(slice("shop", "web", json::array({{{"name", "https"}, {"port", 8443}, {"protocol", "TCP"}}}),
+                 {{"10.2.1.5", true}, {"10.2.1.7", true}, {"10.2.1.9", false}}));
+  api_.put(service("shop", "api", json::array({{{"name", "http"}, {"port", 80}, {"protocol", "TCP"}}}),
+                   {{"type", "LoadBalancer"}}));
+  api_.put(slice("shop", "api", json::array({{{"name", "http"}, {"port", 8080}, {"protocol", "TCP"}}}),
+                 {{"10.2.2.1", true}}));
+
+  auto table_of = [](FakeIpvsTable& table) {
+    std::lock_guard lock(table.mutex);
+    std::map<ServiceKey, std::pair<std::string, std::vector<RealServer>>> out;
+    for (const auto& [key, entry] : table.services) {
+      std::vector<RealServer> servers;
+      for (const auto& d : entry.dests) servers.push_back(d.server.server);
+      std::sort(servers.begin(), servers.end(), endpoint_less);
+      out[key] = {entry.service.scheduler_name, servers};
+    }
+    return out;
+  };
+  EXPECT_TRUE(eventually([&] {
+    auto first = table_of(table_);
+    // web keeps its VIP (from its status); api takes the next one.
+    return first.size() == 4 && first == table_of(second_table) && kernel(tcp("10.1.4.0", 443)).size() == 2 &&
+           kernel(tcp("10.1.4.1", 80)).size() == 1;
+  })) << [&] {
+    std::string text;
+    for (auto* table : {&table_, &second_table})
+      for (const auto& [key, entry] : table_of(*table)) text += key.text() + " " + std::to_string(entry.second.size()) + "\n";
+    return text;
+  }();
+  second_loop.request_stop();
+  second_loop.join();
+  second_informers.request_stop();
+  second_informers.join();
+}
+
 // A listening socket on 127.0.0.1 (the health check's "up"), closed by the destructor.
 class Listener {
  public:
