@@ -1,4 +1,5 @@
 #include "lb/health_prober.h"
+#include "lb/socket_address.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -78,25 +79,11 @@ struct Connected {
 Connected connect_within(const IpAddress& address, uint16_t port, SteadyClock::time_point deadline,
                          milliseconds timeout) {
   const std::string where = "connect to " + address.text_with_port(port) + ": ";
-  sockaddr_storage storage{};
-  socklen_t length = 0;
-  if (address.family == Family::kV4) {
-    auto* in = reinterpret_cast<sockaddr_in*>(&storage);
-    in->sin_family = AF_INET;
-    in->sin_port = htons(port);
-    std::memcpy(&in->sin_addr, address.bytes.data(), 4);
-    length = sizeof(sockaddr_in);
-  } else {
-    auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
-    in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(port);
-    std::memcpy(&in6->sin6_addr, address.bytes.data(), 16);
-    length = sizeof(sockaddr_in6);
-  }
-  int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  SocketAddress to = socket_address(address, port);
+  int fd = ::socket(to.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return {.fd = -1, .error = where + "cannot create a socket: " + errno_text(errno)};
   Connected out{.fd = fd, .error = {}};
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&storage), length) == 0) return out;
+  if (::connect(fd, to.get(), to.length) == 0) return out;
   if (errno != EINPROGRESS && errno != EINTR) {
     out.error = where + errno_text(errno);
     return out;

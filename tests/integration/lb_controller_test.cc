@@ -24,6 +24,7 @@
 #include "lb/ipvs_dataplane.h"
 #include "lb/lb_controller.h"
 #include "lb/lb_metrics.h"
+#include "lb/socket_address.h"
 #include "server/json_log.h"
 #include "server/metrics.h"
 
@@ -358,14 +359,11 @@ class Listener {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     int on = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(port);
-    ok_ = ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 && ::listen(fd_, 16) == 0;
-    socklen_t length = sizeof address;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
-    port_ = ntohs(address.sin_port);
+    SocketAddress at = socket_address(ip("127.0.0.1"), port);
+    ok_ = ::bind(fd_, at.get(), at.length) == 0 && ::listen(fd_, 16) == 0;
+    socklen_t length = sizeof at.storage;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&at.storage), &length);
+    port_ = ntohs(reinterpret_cast<sockaddr_in*>(&at.storage)->sin_port);
   }
   ~Listener() { ::close(fd_); }
   uint16_t port() const { return port_; }

@@ -2,6 +2,7 @@
 // only), and the checker's scheduler, deterministically with a test clock
 // and end to end with a real server that goes away and comes back.
 #include "lb/health_prober.h"
+#include "lb/socket_address.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -42,29 +43,15 @@ class Listener {
     if (fd_ < 0) return;
     int one = 1;
     ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_storage storage{};
-    socklen_t length = 0;
-    if (address.family == Family::kV4) {
-      auto* in = reinterpret_cast<sockaddr_in*>(&storage);
-      in->sin_family = AF_INET;
-      in->sin_port = htons(port);
-      std::memcpy(&in->sin_addr, address.bytes.data(), 4);
-      length = sizeof(sockaddr_in);
-    } else {
-      auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
-      in6->sin6_family = AF_INET6;
-      in6->sin6_port = htons(port);
-      std::memcpy(&in6->sin6_addr, address.bytes.data(), 16);
-      length = sizeof(sockaddr_in6);
-    }
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&storage), length) != 0 || ::listen(fd_, 64) != 0) {
+    SocketAddress at = socket_address(address, port);
+    if (::bind(fd_, at.get(), at.length) != 0 || ::listen(fd_, 64) != 0) {
       close();
       return;
     }
-    length = sizeof storage;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&storage), &length);
-    port_ = ntohs(address.family == Family::kV4 ? reinterpret_cast<sockaddr_in*>(&storage)->sin_port
-                                                : reinterpret_cast<sockaddr_in6*>(&storage)->sin6_port);
+    socklen_t length = sizeof at.storage;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&at.storage), &length);
+    port_ = ntohs(address.family == Family::kV4 ? reinterpret_cast<sockaddr_in*>(&at.storage)->sin_port
+                                                : reinterpret_cast<sockaddr_in6*>(&at.storage)->sin6_port);
   }
   ~Listener() { close(); }
   bool ok() const { return fd_ >= 0; }
