@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api_server_double.h"
+#include "support/eventually.h"
 #include "kube/apply_objects.h"
 #include "kube/client.h"
 #include "kube/connect.h"
@@ -24,6 +25,7 @@ namespace {
 
 using nlohmann::json;
 using pier::testing::ApiServerDouble;
+using pier::testing::eventually;
 
 Connection connect_to(const std::string& kubeconfig) {
   ConnectOptions options;
@@ -202,15 +204,6 @@ struct Recorder {
     else deleted.erase(name);
   }
 };
-
-bool eventually(const std::function<bool()>& condition, std::chrono::seconds limit = std::chrono::seconds(10)) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return condition();
-}
 
 TEST_F(KubeDouble, InformerResumesAfterCutWatchesWithoutLossOrDuplicate) {
   for (int i = 0; i < 20; ++i) api.put(config_map("cm-" + std::to_string(i)));

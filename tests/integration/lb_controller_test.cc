@@ -27,12 +27,14 @@
 #include "lb/socket_address.h"
 #include "server/json_log.h"
 #include "server/metrics.h"
+#include "support/eventually.h"
 
 namespace pier::lb {
 namespace {
 
 using nlohmann::json;
 using pier::testing::ApiServerDouble;
+using pier::testing::eventually;
 using testing::FakeIpvsKernel;
 using testing::FakeIpvsTable;
 
@@ -55,16 +57,6 @@ json slice(const std::string& ns, const std::string& service_name, json ports, s
           {"metadata", {{"namespace", ns}, {"name", service_name + "-abc"},
                         {"labels", {{"kubernetes.io/service-name", service_name}}}}},
           {"addressType", "IPv4"}, {"ports", ports}, {"endpoints", list}};
-}
-
-// Polls until `done` or 10 s; every wait in this file is bounded.
-bool eventually(const std::function<bool()>& done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return done();
 }
 
 class LbControllerTest : public ::testing::Test {

@@ -18,11 +18,13 @@
 #include "api_server_double.h"
 #include "http_client.h"
 #include "support/closed_port.h"
+#include "support/eventually.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using pier::testing::eventually;
 
 class LbProcess {
  public:
@@ -72,15 +74,6 @@ class LbProcess {
   pid_t pid_ = -1;
   bool exited_ = false;
 };
-
-bool eventually(const std::function<bool()>& done) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return done();
-}
 
 class LbProcessTest : public ::testing::Test {
  protected:
