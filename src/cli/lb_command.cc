@@ -15,6 +15,7 @@
 #include "lb/lb_controller.h"
 #include "lb/lb_metrics.h"
 #include "lb/netlink_channel.h"
+#include "lb/nft_dataplane.h"
 #include "lb/vip_announcement.h"
 #include "server/http_server.h"
 #include "server/process_metrics.h"
@@ -122,6 +123,12 @@ Result<DataplaneParts> open_dataplane(const LbFlags& flags, const lb::HealthChec
     auto ipvs = lb::IpvsDataplane::open(std::move(*socket), std::filesystem::path(flags.state_dir) / "ipvs-owned.json");
     if (!ipvs) return fail(ipvs.error());
     parts.dataplane = std::move(*ipvs);
+    return parts;
+  }
+  if (flags.dataplane == "nftables") {
+    auto nft = lb::NftDataplane::create();
+    if (!nft) return fail(nft.error());
+    parts.dataplane = std::move(*nft);
     return parts;
   }
   if (flags.dataplane == "keepalived") {
