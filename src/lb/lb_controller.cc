@@ -118,14 +118,34 @@ LbController::Plan LbController::plan(const InputChanges& changes, bool full) {
     keys.insert(keys.end(), changed.begin(), changed.end());
   }
   if (hooks_.adjust_weights && !keys.empty()) hooks_.adjust_weights(desired_, keys);
-  refresh_actual(keys);
   if (draining_ > 0) {
-    // Drains progress with time and connections: look at everything.
-    plan.diff = diff(desired_, actual_, diff_options);
-  } else if (!keys.empty()) {
-    plan.diff = diff(desired_, actual_, diff_options, keys);
+    // Drains progress with time and connections: those services are looked
+    // at again (their connection counts read fresh), not the whole table.
+    auto more = draining_keys();
+    keys.insert(keys.end(), more.begin(), more.end());
   }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  refresh_actual(keys);
+  if (!keys.empty()) plan.diff = diff(desired_, actual_, diff_options, keys);
   return plan;
+}
+
+std::vector<ServiceKey> LbController::draining_keys() const {
+  std::vector<ServiceKey> keys;
+  for (const auto& [key, service] : actual_.services) {
+    if (!service.owned) continue;
+    if (!desired_.services.contains(key)) {
+      keys.push_back(key);
+      continue;
+    }
+    for (const auto& server : service.real_servers)
+      if (server.drain_started) {
+        keys.push_back(key);
+        break;
+      }
+  }
+  return keys;
 }
 
 bool LbController::apply(const Plan& plan) {
@@ -224,7 +244,7 @@ void LbController::run(std::stop_token stop) {
     if (full && started - last_full_ >= options_.resync_period) reread_ = true;
 
     bool ok = true;
-    if (reread_ || draining_ > 0) {
+    if (reread_) {
       if (auto read = read_dataplane(); !read) {
         metrics_.count_error("read");
         logger_.warn("reading the dataplane failed", {{"error", read.error().message}});

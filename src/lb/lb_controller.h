@@ -83,6 +83,8 @@ class LbController {
   };
   Result<void> read_dataplane();
   Plan plan(const InputChanges& changes, bool full);
+  // Pier's services that are leaving or have real servers at weight 0.
+  std::vector<ServiceKey> draining_keys() const;
   // Fresh real servers (active connections) of these services from the dataplane.
   void refresh_actual(std::span<const ServiceKey> keys);
   bool apply(const Plan& plan);
