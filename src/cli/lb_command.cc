@@ -293,7 +293,9 @@ Action setup_lb(CLI::App& app) {
                  "announce this prefix once instead of each VIP inside it (repeatable; the seed's pre-announced range)");
   app.add_flag("--withdraw-without-ready", flags->withdraw_without_ready,
                "withdraw a VIP none of whose virtual services has a ready real server");
-  app.add_option("--log-level", flags->log_level, "debug, info, warn or error")->capture_default_str();
+  app.add_option("--log-level", flags->log_level, "debug, info, warn or error")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}));
   return [flags] { return run_lb(*flags); };
 }
 

@@ -98,6 +98,8 @@ TEST_F(LbProcessTest, BadFlagsExitTwoWithTheReason) {
       {{"--dataplane", "keepalived", "--scheduler", "fastest"}, "--scheduler: unknown scheduler 'fastest'"},
       {{"--dataplane", "keepalived", "--health-check", "misc"}, "--health-check misc needs --health-misc-script"},
       {{"--dataplane", "keepalived", "--announce-prefix", "10.1.3.0/24"}, "--announce-prefix is for bird"},
+      {{"--dataplane", "keepalived", "--log-level", "loud"}, "--log-level"},
+      {{"--dataplane", "keepalived", "--health-rise", "3"}, "rise"},
   };
   for (const auto& c : cases) {
     LbProcess lb(dir_, c.args);
