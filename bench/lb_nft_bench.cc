@@ -91,11 +91,22 @@ int main(int argc, char** argv) {
   auto dp_or = NftDataplane::create();
   if (!dp_or) return 1;
   NftDataplane& dp = **dp_or;
+  // The dataplane's whole-table write into a namespace without the table:
+  // the empty table by script, then every service in one libnftnl batch.
+  t0 = Clock::now();
+  auto bulk = dp.replace_all(services);
+  double full_ms = ms_since(t0);
+  if (!bulk) {
+    std::fprintf(stderr, "full apply failed: %s\n", bulk.error().message.c_str());
+    return 1;
+  }
+  // The same table as one libnftables script, for comparison.
+  if (auto gone = dp.run("delete table inet pier_lb"); !gone) return 1;
   t0 = Clock::now();
   auto full = dp.run(script);
-  double full_ms = ms_since(t0);
+  double script_ms = ms_since(t0);
   if (!full) {
-    std::fprintf(stderr, "full apply failed: %s\n", full.error().message.c_str());
+    std::fprintf(stderr, "full apply by script failed: %s\n", full.error().message.c_str());
     return 1;
   }
 
@@ -137,8 +148,10 @@ int main(int argc, char** argv) {
               services_n, kPerService, read_servers);
   std::printf("%-44s %12s %16s\n", "step", "time", "per service");
   std::printf("%-44s %9.0f ms %13.1f us\n", "render table (pure)", render_ms, 1000 * render_ms / services_n);
-  std::printf("%-44s %9.0f ms %13.1f us   target < 5000 ms\n", "full apply, one transaction", full_ms,
+  std::printf("%-44s %9.0f ms %13.1f us   target < 5000 ms\n", "full apply (empty table, then one batch)", full_ms,
               1000 * full_ms / services_n);
+  std::printf("%-44s %9.0f ms %13.1f us   (the same table as one libnftables script)\n", "full apply by script",
+              script_ms, 1000 * script_ms / services_n);
   std::printf("%-44s %9.0f ms %13.1f us\n", "list table (JSON)", list_ms, 1000 * list_ms / services_n);
   std::printf("%-44s %9.0f ms %13.1f us\n", "parse into Actual", parse_ms, 1000 * parse_ms / services_n);
   std::printf("%-44s %9.0f ms %13.1f us\n", "read_actual (list + parse + mirror)", read_actual_ms,

@@ -1,5 +1,7 @@
 #include "lb/nft_dataplane.h"
 
+#include "lb/nft_bulk_load.h"
+
 #include <fcntl.h>
 #include <nftables/libnftables.h>
 #include <sched.h>
@@ -74,21 +76,53 @@ Result<std::string> NftDataplane::run(const std::string& script, bool json) {
       result = fail(nft_error(err && *err ? err : "command failed"));
     nft_ctx_free(ctx);
   };
+  if (auto entered = in_namespace(body); !entered) return fail(entered.error());
+  return result;
+}
+
+Result<void> NftDataplane::in_namespace(const std::function<void()>& body) {
   if (netns_fd_ < 0) {
     body();
-    return result;
+    return {};
   }
   // setns changes only the calling thread: a thread of our own enters the
   // namespace, so the caller's threads stay where they are.
+  Result<void> entered;
   std::thread worker([&] {
     if (::setns(netns_fd_, CLONE_NEWNET) != 0) {
-      result = fail(Error::io("enter network namespace " + options_.netns + ": " + std::strerror(errno)));
+      entered = fail(Error::io("enter network namespace " + options_.netns + ": " + std::strerror(errno)));
       return;
     }
     body();
   });
   worker.join();
-  return result;
+  return entered;
+}
+
+Result<void> NftDataplane::write_whole_table(const nft::Services& services) {
+  // Where there is no table yet: an empty one first (render_table with no
+  // services: the maps and base chains), then every service in one more
+  // transaction built with libnftnl (nft_bulk_load.h), so all services
+  // appear at once. An existing table is replaced by the whole-table script
+  // in one transaction, as it must never be empty in between; the script
+  // is also the fallback if the fast path fails.
+  if (services.size() >= options_.bulk_load_from && !table_exists()) {
+    if (auto skeleton = run(nft::render_table({})); skeleton) {
+      Result<void> loaded = fail(Error::internal("nftables bulk load: not run"));
+      auto entered = in_namespace([&] { loaded = nft::bulk_load_services(services); });
+      if (entered && loaded) return {};
+    }
+  }
+  auto done = run(nft::render_table(services));
+  if (!done) return fail(done.error());
+  return {};
+}
+
+bool NftDataplane::table_exists() {
+  auto tables = run("list tables");
+  // When in doubt, the safe answer: the script replaces atomically either way.
+  if (!tables) return true;
+  return tables->find("table inet " + std::string(nft::kTable) + "\n") != std::string::npos;
 }
 
 Result<Actual> NftDataplane::read_actual() {
@@ -127,7 +161,7 @@ Result<std::vector<ServiceTraffic>> NftDataplane::read_traffic() {
 Result<void> NftDataplane::replace_all(const nft::Services& services) {
   for (const auto& [key, vs] : services)
     if (auto ok = nft::check_supported(vs); !ok) return ok;
-  auto done = run(nft::render_table(services));
+  auto done = write_whole_table(services);
   if (!done) return fail(done.error());
   mirror_ = services;
   table_known_ = true;
@@ -149,8 +183,9 @@ ApplyReport NftDataplane::apply(std::span<const Operation> operations) {
   }
   if (groups.empty()) return report;
   size_t valid = operations.size() - report.failed.size();
-  std::string script = table_known_ ? nft::render_update(mirror_, next, touched) : nft::render_table(next);
-  if (run(script)) {
+  bool written = table_known_ ? run(nft::render_update(mirror_, next, touched)).has_value()
+                              : write_whole_table(next).has_value();
+  if (written) {
     mirror_ = std::move(next);
     table_known_ = true;
     report.applied += valid;

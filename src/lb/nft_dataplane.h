@@ -8,9 +8,12 @@
 // It keeps a mirror of what it wrote (reloaded by read_actual), so that an
 // apply rewrites only the touched services' chains and elements, all in one
 // nft transaction. If that transaction fails, each service is applied alone
-// so one bad operation does not hold back the others. The first write of a
-// process that found no table (or replace_all) swaps in the whole table in
-// one transaction. Nothing outside the table is read or written.
+// so one bad operation does not hold back the others. A whole-table write
+// (the first of a process, or replace_all) swaps in the whole table in one
+// transaction by script where a table exists; where none does, it makes the
+// empty table and loads every service in one libnftnl batch
+// (nft_bulk_load.h: twice as fast at 20,000 services). Nothing outside the
+// table is read or written.
 //
 // Namespaces: with `netns` set, each libnftables call runs on a short-lived
 // thread that entered that network namespace (setns), so the caller's
@@ -18,6 +21,7 @@
 // made on that thread for each call.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +32,9 @@ namespace pier::lb {
 
 struct NftOptions {
   std::string netns;  // a file such as /run/netns/NAME; empty: the caller's namespace
+  // A whole-table write of at least this many services takes the libnftnl
+  // bulk path (nft_bulk_load.h); smaller ones the script (fast enough).
+  size_t bulk_load_from = 64;
 };
 
 class NftDataplane : public Dataplane {
@@ -51,6 +58,10 @@ class NftDataplane : public Dataplane {
 
  private:
   explicit NftDataplane(NftOptions options, int netns_fd);
+  Result<void> write_whole_table(const nft::Services& services);
+  bool table_exists();
+  // Runs body on a thread in the dataplane's network namespace (or here).
+  Result<void> in_namespace(const std::function<void()>& body);
   ApplyReport apply_per_service(const std::map<ServiceKey, std::vector<const Operation*>>& groups, ApplyReport report);
 
   NftOptions options_;

@@ -261,7 +261,9 @@ class NftNetnsTest : public ::testing::Test {
   }
 
   std::unique_ptr<NftDataplane> dataplane() {
-    auto dp = NftDataplane::create({.netns = "/run/netns/" + lb_});
+    // bulk_load_from 1: the first write into the empty namespace goes
+    // through the libnftnl bulk path, so the traffic below checks its rules.
+    auto dp = NftDataplane::create({.netns = "/run/netns/" + lb_, .bulk_load_from = 1});
     EXPECT_TRUE(dp.has_value()) << (dp ? "" : dp.error().message);
     return dp ? std::move(*dp) : nullptr;
   }
