@@ -19,6 +19,7 @@ const std::vector<Command>& commands() {
       {"rollback", "Deploy an earlier revision of a release again and follow it live", setup_rollback},
       {"serve", "Run the deployment console: REST API, web UI, releases with history, diff and rollback", setup_serve},
       {"lb", "Run the L4 load-balancer controller: ConfigMap and LoadBalancer Services to IPVS, nftables or keepalived", setup_lb},
+      {"nginx-metrics", "Turn nginx access logs into Prometheus metrics: QPS, status codes, upstream times per host", setup_nginx_metrics},
       {"version", "Print the version of pier and of its Kubernetes API schema", setup_version},
   };
   return table;

@@ -38,6 +38,7 @@ Action setup_diff(CLI::App& app);
 Action setup_rollback(CLI::App& app);
 Action setup_serve(CLI::App& app);
 Action setup_lb(CLI::App& app);
+Action setup_nginx_metrics(CLI::App& app);
 
 // Prints "pier: error: ..." with every detail, returns the exit status for it.
 int report_error(const ::pier::Error& error);
