@@ -27,6 +27,7 @@ struct NginxMetricsFlags {
   bool method_label = false;
   std::vector<std::string> fields;
   size_t max_line = 64 * 1024;
+  bool once = false;
 };
 
 Result<void> apply_field(nginx_metrics::JsonFieldNames& names, const std::string& flag) {
@@ -70,9 +71,16 @@ int run_nginx_metrics(const NginxMetricsFlags& flags) {
   for (const auto& f : flags.fields)
     if (auto ok = apply_field(options.fields, f); !ok) return report_error(ok.error());
 
+  if (flags.once) options.from_start = true;
   server::TerminationSignals signals;
   auto exporter = nginx_metrics::LogExporter::create(std::move(options));
   if (!exporter) return report_error(exporter.error());
+  if (flags.once) {
+    (*exporter)->read_to_end();
+    if (auto saved = (*exporter)->save_positions(); !saved) return report_error(saved.error());
+    std::cout << (*exporter)->expose();
+    return 0;
+  }
 
   auto sink = std::make_shared<server::StderrLogSink>();
   server::Logger logger(sink, "nginx-metrics");
@@ -119,6 +127,7 @@ Action setup_nginx_metrics(CLI::App& app) {
   app.add_flag("--method-label", flags->method_label, "label requests with their method too");
   app.add_option("--field", flags->fields, "a JSON key other than the default: FIELD=KEY, e.g. host=vhost (repeatable)");
   app.add_option("--max-line", flags->max_line, "longer lines are skipped and counted")->capture_default_str();
+  app.add_flag("--once", flags->once, "read the logs from their beginning to their end, print the metrics and exit");
   return [flags] { return run_nginx_metrics(*flags); };
 }
 

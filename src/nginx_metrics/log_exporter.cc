@@ -78,9 +78,10 @@ void LogExporter::discover() {
   first_discovery_ = false;
 }
 
-void LogExporter::poll_once() {
+uint64_t LogExporter::poll_once() {
   std::lock_guard lock(mutex_);
   discover();
+  uint64_t bytes = 0;
   for (auto& [path, f] : files_) {
     PollStats stats = f.tailer->poll([&](std::string_view line) {
       if (parser_.parse(line, record_))
@@ -90,6 +91,7 @@ void LogExporter::poll_once() {
     });
     f.lines += stats.lines;
     f.bytes += stats.bytes;
+    bytes += stats.bytes;
     f.too_long += stats.too_long;
     for (uint64_t i = 0; i < stats.too_long; ++i) metrics_.count_parse_error("line too long");
     if (stats.rotated) ++f.rotations;
@@ -98,6 +100,12 @@ void LogExporter::poll_once() {
       ++f.errors;
       f.last_error = stats.error->message;
     }
+  }
+  return bytes;
+}
+
+void LogExporter::read_to_end() {
+  while (poll_once() > 0) {
   }
 }
 

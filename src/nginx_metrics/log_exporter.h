@@ -42,8 +42,11 @@ class LogExporter {
 
   // Polls until stop is requested; saves the positions at the end.
   void run(std::stop_token stop);
-  // One pass over every file (run() calls it; tests call it directly).
-  void poll_once();
+  // One pass over every file (run() calls it; tests call it directly);
+  // returns the bytes read.
+  uint64_t poll_once();
+  // Passes until one reads nothing: every file to its end (`--once`).
+  void read_to_end();
   Result<void> save_positions();
 
   std::string expose() const;
