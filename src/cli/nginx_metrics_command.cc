@@ -28,6 +28,8 @@ struct NginxMetricsFlags {
   std::vector<std::string> fields;
   size_t max_line = 64 * 1024;
   bool once = false;
+  std::string format = "json";
+  std::vector<std::string> combined_fields;
 };
 
 Result<void> apply_field(nginx_metrics::JsonFieldNames& names, const std::string& flag) {
@@ -58,6 +60,8 @@ int run_nginx_metrics(const NginxMetricsFlags& flags) {
   options.from_start = flags.from_start;
   options.state_file = flags.state_file;
   options.max_line = flags.max_line;
+  if (flags.format == "combined") options.format = nginx_metrics::LogExporterOptions::Format::kCombined;
+  if (!flags.combined_fields.empty()) options.combined_fields = flags.combined_fields;
   auto interval = parse_duration(flags.interval);
   if (!interval) return report_error(Error::invalid("--interval: " + interval.error().message));
   options.interval = *interval;
@@ -127,6 +131,13 @@ Action setup_nginx_metrics(CLI::App& app) {
   app.add_flag("--method-label", flags->method_label, "label requests with their method too");
   app.add_option("--field", flags->fields, "a JSON key other than the default: FIELD=KEY, e.g. host=vhost (repeatable)");
   app.add_option("--max-line", flags->max_line, "longer lines are skipped and counted")->capture_default_str();
+  app.add_option("--format", flags->format, "json (escape=json log_format) or combined (extended; docs/nginx-metrics.md)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "combined"}));
+  app.add_option("--combined-fields", flags->combined_fields,
+                 "combined: the fields after the combined part, in order (default "
+                 "request_time,upstream_response_time,upstream_addr,upstream_status,host; - skips one)")
+      ->delimiter(',');
   app.add_flag("--once", flags->once, "read the logs from their beginning to their end, print the metrics and exit");
   return [flags] { return run_nginx_metrics(*flags); };
 }

@@ -40,6 +40,11 @@ LogExporter::LogExporter(LogExporterOptions options)
 Result<std::unique_ptr<LogExporter>> LogExporter::create(LogExporterOptions options) {
   if (options.globs.empty()) return fail(Error::invalid("no log to follow: give --log PATH or GLOB"));
   auto exporter = std::unique_ptr<LogExporter>(new LogExporter(std::move(options)));
+  if (exporter->options_.format == LogExporterOptions::Format::kCombined) {
+    auto combined = CombinedAccessLogParser::create(exporter->options_.combined_fields);
+    if (!combined) return fail(combined.error());
+    exporter->combined_.emplace(std::move(*combined));
+  }
   const auto& state = exporter->options_.state_file;
   std::error_code ec;
   if (!state.empty() && std::filesystem::exists(state, ec)) {
@@ -84,6 +89,13 @@ uint64_t LogExporter::poll_once() {
   uint64_t bytes = 0;
   for (auto& [path, f] : files_) {
     PollStats stats = f.tailer->poll([&](std::string_view line) {
+      if (combined_) {
+        if (combined_->parse(line, record_))
+          metrics_.record(record_);
+        else
+          metrics_.count_parse_error(combined_->problem());
+        return;
+      }
       if (parser_.parse(line, record_))
         metrics_.record(record_);
       else

@@ -13,11 +13,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <vector>
 
 #include "common/error.h"
+#include "nginx_metrics/combined_access_log.h"
 #include "nginx_metrics/json_access_log.h"
 #include "nginx_metrics/log_tailer.h"
 #include "nginx_metrics/traffic_metrics.h"
@@ -28,7 +30,9 @@ struct LogExporterOptions {
   std::vector<std::string> globs;          // "/var/log/nginx/*.access.log"
   bool from_start = false;                 // a file seen at start-up: from its beginning (default: its end)
   std::filesystem::path state_file;        // "" = positions not kept
-  JsonFieldNames fields;
+  enum class Format { kJson, kCombined } format = Format::kJson;
+  JsonFieldNames fields;                   // kJson: the keys
+  std::vector<std::string> combined_fields = default_combined_fields();  // kCombined: after the combined part
   TrafficMetricsOptions metrics;
   std::chrono::milliseconds interval{250};
   size_t max_line = 64 * 1024;
@@ -64,6 +68,7 @@ class LogExporter {
 
   LogExporterOptions options_;
   JsonAccessLogParser parser_;
+  std::optional<CombinedAccessLogParser> combined_;
   AccessRecord record_;
   std::map<std::string, FilePosition> saved_;  // from the state file, by path
   mutable std::mutex mutex_;                   // guards everything below
