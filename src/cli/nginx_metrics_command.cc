@@ -76,6 +76,14 @@ int run_nginx_metrics(const NginxMetricsFlags& flags) {
     if (auto ok = apply_field(options.fields, f); !ok) return report_error(ok.error());
 
   if (flags.once) options.from_start = true;
+  auto sink = std::make_shared<server::StderrLogSink>();
+  server::Logger logger(sink, "nginx-metrics");
+  options.on_file_problem = [&logger](const std::string& path, const std::string& error) {
+    if (error.empty())
+      logger.info("log readable again", {{"log", path}});
+    else
+      logger.warn("log not readable", {{"log", path}, {"error", error}});
+  };
   server::TerminationSignals signals;
   auto exporter = nginx_metrics::LogExporter::create(std::move(options));
   if (!exporter) return report_error(exporter.error());
@@ -86,8 +94,6 @@ int run_nginx_metrics(const NginxMetricsFlags& flags) {
     return 0;
   }
 
-  auto sink = std::make_shared<server::StderrLogSink>();
-  server::Logger logger(sink, "nginx-metrics");
   server::ServerOptions server_options;
   server_options.listen = flags.listen;
   server_options.worker_threads = 2;

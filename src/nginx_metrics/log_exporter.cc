@@ -110,7 +110,12 @@ uint64_t LogExporter::poll_once() {
     if (stats.truncated) ++f.truncations;
     if (stats.error) {
       ++f.errors;
+      if (f.last_error != stats.error->message && options_.on_file_problem)
+        options_.on_file_problem(path, stats.error->message);
       f.last_error = stats.error->message;
+    } else if (!f.last_error.empty() && stats.bytes > 0) {
+      if (options_.on_file_problem) options_.on_file_problem(path, "");
+      f.last_error.clear();
     }
   }
   return bytes;

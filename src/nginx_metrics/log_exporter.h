@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,9 @@ struct LogExporterOptions {
   std::vector<std::string> combined_fields = default_combined_fields();  // kCombined: after the combined part
   TrafficMetricsOptions metrics;
   std::chrono::milliseconds interval{250};
+  // Told once per new problem with a file (unreadable, a read error), and
+  // when it is readable again (error empty): the daemon logs it.
+  std::function<void(const std::string& path, const std::string& error)> on_file_problem;
   size_t max_line = 64 * 1024;
 };
 

@@ -162,4 +162,40 @@ TEST_F(NginxMetricsTest, CountsEqualTheRequestsSentAcrossRotations) {
   EXPECT_EQ(m.find("nginx_http_log_parse_errors_total{"), std::string::npos) << m;
 }
 
+// A restart with the state file: the new process counts what came while
+// it was down and after, never what the old one counted.
+TEST_F(NginxMetricsTest, ARestartNeitherRecountsNorSkips) {
+  uint16_t front = closed_port(), ok = closed_port(), broken = closed_port(), metrics_port = closed_port();
+  write_config(front, ok, broken);
+  Child nginx({"/usr/sbin/nginx", "-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-g", "daemon off;"},
+              dir_ / "nginx.out");
+  std::string base = "http://127.0.0.1:" + std::to_string(front);
+  ASSERT_TRUE(eventually([&] { return pier::server::testing::get(base + "/missing").status == 404; }));
+  auto send = [&](int count) {
+    for (int i = 0; i < count; ++i)
+      ASSERT_EQ(pier::server::testing::send({.url = base + "/ok", .headers = {"Host: shop.test"}}).status, 200);
+  };
+  std::vector<std::string> argv{PIER_BINARY, "nginx-metrics", "--log", (dir_ / "access.log").string(), "--listen",
+                                "127.0.0.1:" + std::to_string(metrics_port), "--interval", "50ms", "--state-file",
+                                (dir_ / "state.json").string()};
+  std::string scrape = "http://127.0.0.1:" + std::to_string(metrics_port) + "/metrics";
+  const std::string ok_series = R"(nginx_http_requests_total{host="shop.test",status="200"})";
+  {
+    Child first(argv, dir_ / "exporter.log");
+    ASSERT_TRUE(eventually([&] { return pier::server::testing::get(scrape).status == 200; }));
+    send(25);
+    ASSERT_TRUE(eventually([&] { return sample(pier::server::testing::get(scrape).body, ok_series) == 25; }));
+  }  // SIGTERM: the positions are saved
+  ASSERT_TRUE(fs::exists(dir_ / "state.json"));
+  send(8);  // while no exporter runs
+  Child second(argv, dir_ / "exporter.log");
+  ASSERT_TRUE(eventually([&] { return pier::server::testing::get(scrape).status == 200; }));
+  send(4);
+  std::string m;
+  EXPECT_TRUE(eventually([&] {
+    m = pier::server::testing::get(scrape).body;
+    return sample(m, ok_series) == 12;
+  })) << m;
+}
+
 }  // namespace
