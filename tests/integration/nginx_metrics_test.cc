@@ -198,4 +198,55 @@ TEST_F(NginxMetricsTest, ARestartNeitherRecountsNorSkips) {
   })) << m;
 }
 
+// A real Prometheus (Debian) scrapes the exporter and evaluates the
+// shipped recording rules (alerts/nginx.rules.yml; the group intervals set
+// to the test's 1 s): the QPS rule answers a PromQL query.
+TEST_F(NginxMetricsTest, PrometheusScrapesItAndTheRecordingRulesAnswer) {
+  if (!fs::exists("/usr/bin/prometheus")) GTEST_SKIP() << "prometheus is not installed (scripts/setup installs it)";
+  uint16_t front = closed_port(), ok = closed_port(), broken = closed_port(), metrics_port = closed_port(),
+           prometheus_port = closed_port();
+  write_config(front, ok, broken);
+  Child nginx({"/usr/sbin/nginx", "-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-g", "daemon off;"},
+              dir_ / "nginx.out");
+  std::string base = "http://127.0.0.1:" + std::to_string(front);
+  ASSERT_TRUE(eventually([&] { return pier::server::testing::get(base + "/missing").status == 404; }));
+  Child exporter({PIER_BINARY, "nginx-metrics", "--log", (dir_ / "access.log").string(), "--listen",
+                  "127.0.0.1:" + std::to_string(metrics_port), "--interval", "50ms"},
+                 dir_ / "exporter.log");
+
+  // The shipped rules, evaluated every second instead of every minute.
+  std::ifstream in(std::string(PIER_SOURCE_DIR) + "/alerts/nginx.rules.yml");
+  std::stringstream rules_text;
+  rules_text << in.rdbuf();
+  std::string rules = std::regex_replace(rules_text.str(), std::regex("\n\\s*interval: [0-9a-z]+"), "");
+  std::ofstream(dir_ / "rules.yml") << rules;
+  std::ofstream(dir_ / "prometheus.yml")
+      << "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n  external_labels:\n    cluster: test\n"
+      << "rule_files:\n  - " << (dir_ / "rules.yml").string() << "\n"
+      << "scrape_configs:\n  - job_name: pier-nginx-metrics\n    honor_labels: true\n    static_configs:\n"
+      << "      - targets: ['127.0.0.1:" << metrics_port << "']\n";
+  Child prometheus({"/usr/bin/prometheus", "--config.file=" + (dir_ / "prometheus.yml").string(),
+                    "--storage.tsdb.path=" + (dir_ / "tsdb").string(),
+                    "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port)},
+                   dir_ / "prometheus.log");
+  std::string api = "http://127.0.0.1:" + std::to_string(prometheus_port) + "/api/v1/query?query=";
+  ASSERT_TRUE(eventually([&] { return pier::server::testing::get(api + "up").status == 200; },
+                         std::chrono::seconds(30)))
+      << "prometheus did not start";
+
+  // Bounded load, spread over a few seconds so that rate() has samples.
+  std::string body;
+  bool answered = eventually(
+      [&] {
+        for (int i = 0; i < 10; ++i)
+          (void)pier::server::testing::send({.url = base + "/ok", .headers = {"Host: shop.test"}});
+        body = pier::server::testing::get(api + "cluster_host:nginx_http_requests:rate5m").body;
+        return body.find(R"("host":"shop.test")") != std::string::npos;
+      },
+      std::chrono::seconds(30), std::chrono::milliseconds(500));
+  EXPECT_TRUE(answered) << body;
+  auto target = pier::server::testing::get(api + "up{job=%22pier-nginx-metrics%22}").body;
+  EXPECT_NE(target.find(R"("1"])"), std::string::npos) << target;
+}
+
 }  // namespace
