@@ -1,6 +1,6 @@
 // pier nginx-metrics against a real nginx (Debian) on loopback with the
-// README's JSON log format, proxying to two upstreams (one answering 200,
-// one 500) and answering 404 itself, under a bounded load with a rename
+// README's JSON log format, proxying to two upstreams (one slow, one
+// answering 500s) and answering 404 itself, under a bounded load with a rename
 // rotation (nginx reopening its log on USR1) and a copytruncate in between:
 // the scraped counts equal the requests sent, per status and per upstream,
 // and the histograms count every request.
@@ -11,7 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -61,6 +68,58 @@ class Child {
   pid_t pid_ = -1;
 };
 
+// The slow upstream: answers 200 after 50 ms, one connection at a time
+// (nginx's core cannot wait, so this one is the test's own).
+class SlowUpstream {
+ public:
+  SlowUpstream() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::listen(fd_, 64);
+    socklen_t length = sizeof address;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~SlowUpstream() {
+    stopping_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  uint16_t port() const { return port_; }
+
+ private:
+  void serve() {
+    while (!stopping_) {
+      int c = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c < 0) return;
+      timeval timeout{.tv_sec = 2, .tv_usec = 0};
+      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+      std::string request;
+      char buf[4096];
+      while (request.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        request.append(buf, static_cast<size_t>(n));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nConnection: close\r\n\r\nok\n";
+      (void)::send(c, reply, sizeof reply - 1, MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }
+  int fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
 // The value of one sample line of the exposition, or -1.
 double sample(const std::string& metrics, const std::string& series) {
   auto at = metrics.find("\n" + series + " ");
@@ -78,6 +137,7 @@ class NginxMetricsTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
+  // `ok` is the slow upstream's port (slow_.port()).
   void write_config(uint16_t front, uint16_t ok, uint16_t broken) {
     std::string d = dir_.string();
     std::ofstream conf(dir_ / "nginx.conf");
@@ -91,7 +151,6 @@ class NginxMetricsTest : public ::testing::Test {
          << "/tmp; uwsgi_temp_path " << d << "/tmp; scgi_temp_path " << d << "/tmp;\n"
          << "  upstream ok { server 127.0.0.1:" << ok << "; }\n"
          << "  upstream broken { server 127.0.0.1:" << broken << "; }\n"
-         << "  server { listen 127.0.0.1:" << ok << "; access_log off; location / { return 200 \"ok\\n\"; } }\n"
          << "  server { listen 127.0.0.1:" << broken << "; access_log off; location / { return 500; } }\n"
          << "  server { listen 127.0.0.1:" << front << "; server_name shop.test;\n"
          << "    location /ok { proxy_pass http://ok; }\n    location /broken { proxy_pass http://broken; }\n"
@@ -99,10 +158,11 @@ class NginxMetricsTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  SlowUpstream slow_;
 };
 
 TEST_F(NginxMetricsTest, CountsEqualTheRequestsSentAcrossRotations) {
-  uint16_t front = closed_port(), ok = closed_port(), broken = closed_port(), metrics_port = closed_port();
+  uint16_t front = closed_port(), ok = slow_.port(), broken = closed_port(), metrics_port = closed_port();
   write_config(front, ok, broken);
   Child nginx({"/usr/sbin/nginx", "-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-g", "daemon off;"},
               dir_ / "nginx.out");
@@ -157,6 +217,9 @@ TEST_F(NginxMetricsTest, CountsEqualTheRequestsSentAcrossRotations) {
   EXPECT_EQ(sample(m, R"(nginx_http_upstream_requests_total{host="shop.test",upstream=")" + up_broken + R"(",status="500"})"), 20) << m;
   EXPECT_EQ(sample(m, R"(nginx_http_request_duration_seconds_count{host="shop.test"})"), 99) << m;
   EXPECT_EQ(sample(m, R"(nginx_http_upstream_response_seconds_count{host="shop.test",upstream=")" + up_ok + "\"}"), 67) << m;
+  // The slow upstream's 50 ms: none under 25 ms, all under 250 ms.
+  EXPECT_EQ(sample(m, R"(nginx_http_upstream_response_seconds_bucket{host="shop.test",upstream=")" + up_ok + R"(",le="0.025"})"), 0) << m;
+  EXPECT_EQ(sample(m, R"(nginx_http_upstream_response_seconds_bucket{host="shop.test",upstream=")" + up_ok + R"(",le="0.25"})"), 67) << m;
   EXPECT_EQ(sample(m, R"(nginx_metrics_rotations_total{log=")" + (dir_ / "access.log").string() + "\"}"), 1) << m;
   EXPECT_EQ(sample(m, R"(nginx_metrics_truncations_total{log=")" + (dir_ / "access.log").string() + "\"}"), 1) << m;
   EXPECT_EQ(m.find("nginx_http_log_parse_errors_total{"), std::string::npos) << m;
@@ -165,7 +228,7 @@ TEST_F(NginxMetricsTest, CountsEqualTheRequestsSentAcrossRotations) {
 // A restart with the state file: the new process counts what came while
 // it was down and after, never what the old one counted.
 TEST_F(NginxMetricsTest, ARestartNeitherRecountsNorSkips) {
-  uint16_t front = closed_port(), ok = closed_port(), broken = closed_port(), metrics_port = closed_port();
+  uint16_t front = closed_port(), ok = slow_.port(), broken = closed_port(), metrics_port = closed_port();
   write_config(front, ok, broken);
   Child nginx({"/usr/sbin/nginx", "-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-g", "daemon off;"},
               dir_ / "nginx.out");
@@ -203,7 +266,7 @@ TEST_F(NginxMetricsTest, ARestartNeitherRecountsNorSkips) {
 // to the test's 1 s): the QPS rule answers a PromQL query.
 TEST_F(NginxMetricsTest, PrometheusScrapesItAndTheRecordingRulesAnswer) {
   if (!fs::exists("/usr/bin/prometheus")) GTEST_SKIP() << "prometheus is not installed (scripts/setup installs it)";
-  uint16_t front = closed_port(), ok = closed_port(), broken = closed_port(), metrics_port = closed_port(),
+  uint16_t front = closed_port(), ok = slow_.port(), broken = closed_port(), metrics_port = closed_port(),
            prometheus_port = closed_port();
   write_config(front, ok, broken);
   Child nginx({"/usr/sbin/nginx", "-p", dir_.string(), "-c", (dir_ / "nginx.conf").string(), "-g", "daemon off;"},
