@@ -23,15 +23,6 @@ std::vector<std::string> expand(const std::string& pattern) {
   return out;
 }
 
-void escape_into(std::string& out, std::string_view value) {
-  for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-}
-
 }  // namespace
 
 LogExporter::LogExporter(LogExporterOptions options)
@@ -172,7 +163,7 @@ std::string LogExporter::expose() const {
     for (const auto& [path, f] : files_) {
       out += name;
       out += "{log=\"";
-      escape_into(out, path);
+      append_label_value(out, path);
       out += "\"} " + std::to_string(value(f)) + "\n";
     }
   };

@@ -21,15 +21,6 @@ std::vector<std::string_view> split_key(std::string_view key) {
   }
 }
 
-void escape_into(std::string& out, std::string_view value) {
-  for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
-  }
-}
-
 std::string number(double value) {
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
   char buf[32];
@@ -44,7 +35,7 @@ void labels(std::string& out, std::initializer_list<std::string_view> names, con
     if (i) out += ',';
     out += name;
     out += "=\"";
-    escape_into(out, i < values.size() ? values[i] : std::string_view());
+    append_label_value(out, i < values.size() ? values[i] : std::string_view());
     out += '"';
     ++i;
   }
@@ -64,6 +55,15 @@ void header(std::string& out, std::string_view name, std::string_view help, std:
 }
 
 }  // namespace
+
+void append_label_value(std::string& out, std::string_view value) {
+  for (char c : value) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+}
 
 TrafficMetrics::TrafficMetrics(TrafficMetricsOptions options) : options_(std::move(options)) {
   std::sort(options_.buckets.begin(), options_.buckets.end());
@@ -176,7 +176,7 @@ std::string TrafficMetrics::expose() const {
       for (std::string_view n : names) {
         out += n;
         out += "=\"";
-        escape_into(out, k < values.size() ? values[k] : std::string_view());
+        append_label_value(out, k < values.size() ? values[k] : std::string_view());
         out += "\",";
         ++k;
       }

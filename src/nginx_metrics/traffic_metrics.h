@@ -42,6 +42,9 @@ struct TrafficMetricsOptions {
   bool method_label = false;
 };
 
+// Appends a label value escaped for the text format (\\, \" and \n).
+void append_label_value(std::string& out, std::string_view value);
+
 class TrafficMetrics {
  public:
   explicit TrafficMetrics(TrafficMetricsOptions options = {});

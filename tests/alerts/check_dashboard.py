@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the PromQL of the Grafana dashboard dashboards/lb.json.
+"""Checks the PromQL of a Grafana dashboard: dashboards/lb.json or dashboards/nginx.json.
 
 Every `expr` in the dashboard (panel targets, nested row panels, annotations)
 and every PromQL template-variable query (`label_values(SELECTOR, label)`,
@@ -9,15 +9,17 @@ replaced with values Grafana could put there, and then:
   * all of them are written as recording rules to a temporary rule file and run
     through `promtool check rules`, so a PromQL syntax error, an unknown
     function or a wrong argument type fails;
-  * every metric name they reference must be one pier lb exports (the list
-    below) or a recording rule of alerts/lb.rules.yml, and every label name in
-    a matcher or a by/without/on/ignoring/group_* clause one of those metrics
-    carries;
+  * every metric name they reference must be one the exporter exports (the
+    lists below: pier lb, pier nginx-metrics) or a recording rule of the rules
+    file, and every label name in a matcher or a by/without/on/ignoring/group_*
+    clause one of those metrics (or the recording rules) carries;
   * every panel and target uses the ${datasource} variable, and every variable
     used is defined.
 
-Usage: check_dashboard.py [--promtool PATH] [--self-test] DASHBOARD RULES
-With --self-test it also checks that broken copies of the dashboard (a syntax
+Usage: check_dashboard.py [--promtool PATH] [--exporter lb|nginx] [--self-test] DASHBOARD RULES
+--exporter picks the metric and label lists; without it, the rules file's name
+says (lb.rules.yml: lb, nginx.rules.yml: nginx). With --self-test it also
+checks that broken copies of the dashboard (a syntax
 error, an unknown metric, an unknown label, an undefined variable) are refused.
 Standard library and PyYAML only.
 """
@@ -34,7 +36,7 @@ import tempfile
 import yaml
 
 # The metrics pier lb exports (issue 6, docs/lb.md) and `up`.
-KNOWN_METRICS = {
+LB_METRICS = {
     "up",
     "lvs_endpoint_up",
     "lvs_endpoint_weight",
@@ -47,17 +49,53 @@ KNOWN_METRICS = {
     "pier_lb_health_check_failures_total",
 }
 for _kind in ("conns", "inpkts", "outpkts", "inbytes", "outbytes"):
-    KNOWN_METRICS.add(f"lvs_service_stat_{_kind}_total")
-    KNOWN_METRICS.add(f"lvs_endpoint_stat_{_kind}_total")
+    LB_METRICS.add(f"lvs_service_stat_{_kind}_total")
+    LB_METRICS.add(f"lvs_endpoint_stat_{_kind}_total")
 for _suffix in ("_bucket", "_sum", "_count"):
-    KNOWN_METRICS.add("pier_lb_sync_duration_seconds" + _suffix)
+    LB_METRICS.add("pier_lb_sync_duration_seconds" + _suffix)
 
 # Their labels, the ones Prometheus adds, and `le` of the histogram.
-KNOWN_LABELS = {
+LB_LABELS = {
     "__name__", "cluster", "instance", "job", "le",
     "vip", "vport", "protocol", "namespace", "service", "endpoint", "port",
     "dataplane", "kind", "result", "stage", "check",
 }
+
+# The metrics pier nginx-metrics exports (issue 7) and `up`.
+NGINX_METRICS = {
+    "up",
+    "nginx_http_requests_total",
+    "nginx_http_response_bytes_total",
+    "nginx_http_upstream_requests_total",
+    "nginx_http_log_parse_errors_total",
+    "nginx_metrics_series_folded_total",
+    "nginx_metrics_lines_read_total",
+    "nginx_metrics_bytes_read_total",
+    "nginx_metrics_lag_bytes",
+    "nginx_metrics_rotations_total",
+    "nginx_metrics_truncations_total",
+    "nginx_metrics_log_errors_total",
+}
+for _suffix in ("_bucket", "_sum", "_count"):
+    NGINX_METRICS.add("nginx_http_request_duration_seconds" + _suffix)
+    NGINX_METRICS.add("nginx_http_upstream_response_seconds" + _suffix)
+
+# Their labels (method only with --method-label), the ones Prometheus adds, `le`
+# of the histograms, and status_class, which the recording rule
+# cluster_host_status_class:nginx_http_requests:rate5m (and the dashboard's
+# label_replace) adds.
+NGINX_LABELS = {
+    "__name__", "cluster", "instance", "job", "le",
+    "host", "status", "method", "upstream", "reason", "metric", "log",
+    "status_class",
+}
+
+# --exporter NAME -> (metrics, labels).
+EXPORTERS = {
+    "lb": (LB_METRICS, LB_LABELS),
+    "nginx": (NGINX_METRICS, NGINX_LABELS),
+}
+KNOWN_METRICS, KNOWN_LABELS = EXPORTERS["lb"]
 
 # Grafana's built-in interval variables, as Grafana would substitute them.
 BUILTIN_VARIABLES = {
@@ -270,14 +308,15 @@ def promtool_check(promtool, exprs):
     return (run.stdout + run.stderr).replace(path, "<dashboard expressions>")
 
 
-def check(dashboard, rules_path, promtool, verbose=True):
+def check(dashboard, rules_path, promtool, verbose=True, exporter="lb"):
     """Returns a list of problems (empty: the dashboard is fine)."""
+    known_metrics, known_labels = EXPORTERS[exporter]
     problems = check_datasources(dashboard)
     try:
         exprs = collect(dashboard)
     except Failure as e:
         return problems + [str(e)]
-    allowed = KNOWN_METRICS | recording_rules(rules_path)
+    allowed = known_metrics | recording_rules(rules_path)
     for where, expr in exprs:
         try:
             metrics, labels = names_in(expr)
@@ -286,7 +325,7 @@ def check(dashboard, rules_path, promtool, verbose=True):
             continue
         for m in sorted(metrics - allowed):
             problems.append(f"{where}: unknown metric {m!r} in {expr!r}")
-        for label in sorted(labels - KNOWN_LABELS):
+        for label in sorted(labels - known_labels):
             problems.append(f"{where}: unknown label {label!r} in {expr!r}")
     output = promtool_check(promtool, exprs)
     if output is not None:
@@ -300,8 +339,9 @@ def check(dashboard, rules_path, promtool, verbose=True):
     return problems
 
 
-def self_test(dashboard, rules_path, promtool):
+def self_test(dashboard, rules_path, promtool, exporter="lb"):
     """Broken copies of the dashboard must be refused."""
+    known_metrics, _ = EXPORTERS[exporter]
     def first_target(d):
         for p in d["panels"]:
             if p.get("targets"):
@@ -318,11 +358,23 @@ def self_test(dashboard, rules_path, promtool):
 
     def metric(d):
         t = first_target(d)
-        t["expr"] = re.sub(r"lvs_service_stat_conns_total", "lvs_service_stat_conn_total", t["expr"])
+        if exporter == "lb":
+            t["expr"] = re.sub(r"lvs_service_stat_conns_total", "lvs_service_stat_conn_total", t["expr"])
+            return
+        # the first exported metric of the first query, misspelt
+        for name in re.findall(r"[A-Za-z_:][A-Za-z0-9_:]*", t["expr"]):
+            if name in known_metrics and name != "up":
+                t["expr"] = re.sub(r"\b%s\b" % re.escape(name), name[:-1], t["expr"], count=1)
+                return
 
     def label(d):
         t = first_target(d)
-        t["expr"] = t["expr"].replace("sum by (cluster)", "sum by (clutser)")
+        if exporter == "lb":
+            t["expr"] = t["expr"].replace("sum by (cluster)", "sum by (clutser)")
+            return
+        t["expr"] = re.sub(r"\bby \(cluster\b", "by (clutser", t["expr"], count=1)
+        if "clutser" not in t["expr"]:
+            t["expr"] = re.sub(r"\bcluster=~", "clutser=~", t["expr"], count=1)
 
     def variable(d):
         t = first_target(d)
@@ -334,7 +386,11 @@ def self_test(dashboard, rules_path, promtool):
     def template_query(d):
         for v in d["templating"]["list"]:
             if v.get("type") == "query":
-                v["query"] = {"query": "label_values(lvs_service_stat_conns_total{cluster=~\"$cluster\"}, vip", "refId": "x"}
+                if exporter == "lb":
+                    v["query"] = {"query": "label_values(lvs_service_stat_conns_total{cluster=~\"$cluster\"}, vip", "refId": "x"}
+                else:                            # its closing parenthesis dropped
+                    q = v["query"].get("query", "") if isinstance(v["query"], dict) else v["query"]
+                    v["query"] = {"query": q.rstrip()[:-1], "refId": "x"}
                 return
         raise Failure("no query variable to break")
 
@@ -348,7 +404,7 @@ def self_test(dashboard, rules_path, promtool):
         if broken == dashboard:
             failed.append(f"self-test {name}: the breaker changed nothing")
             continue
-        problems = check(broken, rules_path, promtool, verbose=False)
+        problems = check(broken, rules_path, promtool, verbose=False, exporter=exporter)
         if problems:
             print(f"self-test {name}: refused ({problems[0].splitlines()[0][:160]})")
         else:
@@ -359,6 +415,8 @@ def self_test(dashboard, rules_path, promtool):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--promtool", default="promtool")
+    parser.add_argument("--exporter", choices=sorted(EXPORTERS),
+                        help="whose metrics (default: from the rules file's name, else lb)")
     parser.add_argument("--self-test", action="store_true")
     parser.add_argument("dashboard")
     parser.add_argument("rules")
@@ -366,9 +424,13 @@ def main():
 
     with open(args.dashboard) as f:
         dashboard = json.load(f)
-    problems = check(dashboard, args.rules, args.promtool)
+    exporter = args.exporter
+    if exporter is None:
+        stem = os.path.basename(args.rules).split(".")[0]
+        exporter = stem if stem in EXPORTERS else "lb"
+    problems = check(dashboard, args.rules, args.promtool, exporter=exporter)
     if not problems and args.self_test:
-        problems = self_test(dashboard, args.rules, args.promtool)
+        problems = self_test(dashboard, args.rules, args.promtool, exporter)
     for p in problems:
         print("FAIL:", p, file=sys.stderr)
     return 1 if problems else 0

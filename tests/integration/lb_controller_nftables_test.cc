@@ -14,6 +14,7 @@
 
 #include "api_server_double.h"
 #include "kube/connect.h"
+#include "support/shell.h"
 #include "lb/cluster_feedback.h"
 #include "lb/cluster_inputs.h"
 #include "lb/lb_controller.h"
@@ -29,22 +30,15 @@ namespace {
 using nlohmann::json;
 using pier::testing::eventually;
 
-std::string run(const std::string& command) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
-  if (!pipe) return out;
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) out.append(buffer.data(), n);
-  return out;
-}
+using pier::testing::shell;
 
 class LbControllerNftablesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::geteuid() != 0) GTEST_SKIP() << "needs root for a network namespace";
     netns_ = "pier-lbc-" + std::to_string(::getpid());
-    run("ip netns del " + netns_);
-    if (run("ip netns add " + netns_ + " && echo made").find("made") == std::string::npos)
+    shell("ip netns del " + netns_);
+    if (shell("ip netns add " + netns_ + " && echo made").find("made") == std::string::npos)
       GTEST_SKIP() << "cannot create a network namespace";
     made_ = true;
     kube::ConnectOptions options;
@@ -61,7 +55,7 @@ class LbControllerNftablesTest : public ::testing::Test {
   }
   void TearDown() override {
     stop();
-    if (made_) run("ip netns del " + netns_);
+    if (made_) shell("ip netns del " + netns_);
   }
 
   void put_slice(std::vector<std::string> addresses) {
@@ -96,7 +90,7 @@ class LbControllerNftablesTest : public ::testing::Test {
       thread->join();
     }
   }
-  std::string table() { return run("ip netns exec " + netns_ + " nft list table inet pier_lb"); }
+  std::string table() { return shell("ip netns exec " + netns_ + " nft list table inet pier_lb"); }
 
   pier::testing::ApiServerDouble api_;
   kube::Connection connection_;

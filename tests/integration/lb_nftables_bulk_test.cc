@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/shell.h"
 #include "lb/nft_bulk_load.h"
 #include "lb/nft_dataplane.h"
 
@@ -26,14 +27,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string shell(const std::string& command) {
-  std::string out;
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen((command + " 2>&1").c_str(), "r"), ::pclose);
-  if (!pipe) return out;
-  std::array<char, 4096> buffer;
-  while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) out.append(buffer.data(), n);
-  return out;
-}
+using pier::testing::shell;
 
 // A namespace for the test, removed with it.
 class Namespace {
