@@ -5,6 +5,7 @@
 #include <set>
 #include <tuple>
 
+#include "kube/json_fields.h"
 #include "lb/configmap_entries.h"
 #include "lb/endpoint_slices.h"
 #include "lb/vip_pool.h"
@@ -14,19 +15,8 @@ namespace pier::lb {
 namespace {
 
 using nlohmann::json;
-
-const json* member(const json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string string_at(const json& object, std::initializer_list<const char*> path) {
-  const json* at = &object;
-  for (const char* step : path)
-    if (!(at = member(*at, step))) return "";
-  return at->is_string() ? at->get<std::string>() : "";
-}
+namespace fields = kube::fields;
+using fields::string_at;
 
 std::string service_id(const json& service) {
   return string_at(service, {"metadata", "namespace"}) + "/" + string_at(service, {"metadata", "name"});
@@ -42,13 +32,12 @@ struct ServicePort {
 // Problem of `claimant` and left out.
 std::vector<ServicePort> service_ports(const json& service, const std::string& claimant, std::vector<Problem>& problems) {
   std::vector<ServicePort> ports;
-  const json* spec = member(service, "spec");
-  const json* list = spec ? member(*spec, "ports") : nullptr;
+  const json* list = fields::find(service, {"spec", "ports"});
   if (!list || !list->is_array()) return ports;
   for (const json& p : *list) {
     ServicePort port;
     port.name = string_at(p, {"name"});
-    const json* number = member(p, "port");
+    const json* number = fields::find(p, {"port"});
     if (!number || !number->is_number_integer() || number->get<int64_t>() < 1 || number->get<int64_t>() > 65535) continue;
     port.port = static_cast<uint16_t>(number->get<int64_t>());
     std::string protocol = string_at(p, {"protocol"});
@@ -170,9 +159,7 @@ struct Builder {
     }
     for (auto& [id, vip] : vips) {
       if (vip || !allocator) continue;
-      const json* status = member(*services[id], "status");
-      const json* lb = status ? member(*status, "loadBalancer") : nullptr;
-      const json* list = lb ? member(*lb, "ingress") : nullptr;
+      const json* list = fields::find(*services[id], {"status", "loadBalancer", "ingress"});
       if (!list || !list->is_array() || list->empty()) continue;
       auto current = IpAddress::parse(string_at(list->front(), {"ip"}));
       if (current && allocator->contains(*current) && !allocator->reserved(*current)) {
@@ -192,8 +179,7 @@ struct Builder {
       if (!vip) {
         if (!allocator) continue;
         // The Service's first IP family decides the VIP's (IPv4 by default).
-        const json* spec = member(service, "spec");
-        const json* families = spec ? member(*spec, "ipFamilies") : nullptr;
+        const json* families = fields::find(service, {"spec", "ipFamilies"});
         bool v6 = families && families->is_array() && !families->empty() && families->front() == "IPv6";
         vip = allocator->allocate(v6 ? Family::kV6 : Family::kV4);
         if (!vip) {

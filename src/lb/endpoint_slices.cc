@@ -2,36 +2,32 @@
 
 #include <algorithm>
 
+#include "kube/json_fields.h"
+
 namespace pier::lb {
 
 namespace {
 
 using nlohmann::json;
-
-const json* member(const json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() ? nullptr : &*it;
-}
+namespace fields = kube::fields;
 
 std::string_view string_member(const json& object, const char* name) {
-  const json* value = member(object, name);
+  const json* value = fields::find(object, {name});
   return value && value->is_string() ? std::string_view(value->get_ref<const std::string&>()) : std::string_view();
 }
 
 // Kubernetes: a nil condition means "unknown" and reads as the default.
 bool condition(const json& endpoint, const char* name, bool absent) {
-  const json* conditions = member(endpoint, "conditions");
-  const json* value = conditions ? member(*conditions, name) : nullptr;
+  const json* value = fields::find(endpoint, {"conditions", name});
   return value && value->is_boolean() ? value->get<bool>() : absent;
 }
 
 }  // namespace
 
 std::string slice_service(const json& slice) {
-  const json* metadata = member(slice, "metadata");
+  const json* metadata = fields::find(slice, {"metadata"});
   if (!metadata) return "";
-  const json* labels = member(*metadata, "labels");
+  const json* labels = fields::find(*metadata, {"labels"});
   std::string_view service = labels ? string_member(*labels, "kubernetes.io/service-name") : std::string_view();
   if (service.empty()) return "";
   return std::string(string_member(*metadata, "namespace")) + "/" + std::string(service);
@@ -43,14 +39,14 @@ std::vector<RealServer> real_servers_for(const std::vector<const json*>& slices,
   std::string_view address_type = family == Family::kV4 ? "IPv4" : "IPv6";
   for (const json* slice : slices) {
     if (string_member(*slice, "addressType") != address_type) continue;
-    const json* ports = member(*slice, "ports");
-    const json* endpoints = member(*slice, "endpoints");
+    const json* ports = fields::find(*slice, {"ports"});
+    const json* endpoints = fields::find(*slice, {"endpoints"});
     if (!ports || !ports->is_array() || !endpoints || !endpoints->is_array()) continue;
     uint16_t port = 0;
     for (const json& p : *ports) {
       std::string_view p_protocol = string_member(p, "protocol");
       auto parsed = parse_protocol(p_protocol.empty() ? "TCP" : p_protocol);
-      const json* number = member(p, "port");
+      const json* number = fields::find(p, {"port"});
       if (string_member(p, "name") != port_name || !parsed || *parsed != protocol || !number ||
           !number->is_number_integer())
         continue;
@@ -64,7 +60,7 @@ std::vector<RealServer> real_servers_for(const std::vector<const json*>& slices,
       bool serving = condition(endpoint, "serving", ready);
       bool terminating = condition(endpoint, "terminating", false);
       if (!ready && !(serving && terminating)) continue;
-      const json* addresses = member(endpoint, "addresses");
+      const json* addresses = fields::find(endpoint, {"addresses"});
       // Kubernetes: the addresses of one endpoint are fungible; use the first.
       if (!addresses || !addresses->is_array() || addresses->empty() || !addresses->front().is_string()) continue;
       auto address = IpAddress::parse(addresses->front().get_ref<const std::string&>());
