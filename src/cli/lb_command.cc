@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "cli/cluster_flags.h"
+#include "common/host_name.h"
 #include "cli/commands.h"
 #include "lb/cluster_feedback.h"
 #include "lb/cluster_inputs.h"
@@ -102,10 +103,11 @@ Result<lb::Config> core_config(const LbFlags& flags) {
   return config;
 }
 
-std::string host_name() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof name - 1) != 0) return "unknown";
-  return name;
+// This node's name in Events and keepalived: --node-name, or the host name.
+std::string node_name(const LbFlags& flags) {
+  if (!flags.node_name.empty()) return flags.node_name;
+  std::string host = host_name();
+  return host.empty() ? "unknown" : host;
 }
 
 // The dataplane and whatever it needs to live as long as it does.
@@ -133,7 +135,7 @@ Result<DataplaneParts> open_dataplane(const LbFlags& flags, const lb::HealthChec
   }
   if (flags.dataplane == "keepalived") {
     lb::KeepalivedSettings settings;
-    settings.router_id = flags.node_name.empty() ? host_name() : flags.node_name;
+    settings.router_id = node_name(flags);
     for (char& c : settings.router_id)
       if (c == ' ') c = '_';
     settings.health_check = check;
@@ -205,7 +207,7 @@ int run_lb(const LbFlags& flags) {
   server::add_process_metrics(http.metrics());
 
   lb::ClusterInputs inputs(*session->client, inputs_options);
-  std::string node = flags.node_name.empty() ? host_name() : flags.node_name;
+  std::string node = node_name(flags);
   lb::KubeFeedback feedback(*session->client, inputs, {.node = node});
   lb::LbMetrics metrics(http.metrics(), std::string(parts->dataplane->name()));
   lb::ControllerOptions options;

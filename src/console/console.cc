@@ -7,6 +7,7 @@
 #include <random>
 
 #include "common/files.h"
+#include "common/host_name.h"
 #include "console/app_catalog.h"
 #include "console/event_streams.h"
 #include "console/operation_runner.h"
@@ -21,12 +22,12 @@
 namespace pier::console {
 
 std::string make_holder_name() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0) std::snprintf(host, sizeof host, "unknown");
+  std::string host = host_name();
+  if (host.empty()) host = "unknown";
   std::random_device random;
   char nonce[9];
   std::snprintf(nonce, sizeof nonce, "%08x", random());
-  return std::string(host) + "/" + std::to_string(::getpid()) + "/" + nonce;
+  return host + "/" + std::to_string(::getpid()) + "/" + nonce;
 }
 
 struct Console::Parts {

@@ -5,12 +5,14 @@
 #include <thread>
 #include <utility>
 
+#include "common/host_name.h"
+
 namespace pier::kube {
 
 std::string default_leader_identity() {
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "localhost_" + std::to_string(getpid());
-  return std::string(host) + "_" + std::to_string(getpid());
+  std::string host = host_name();
+  if (host.empty()) return "localhost_" + std::to_string(getpid());
+  return host + "_" + std::to_string(getpid());
 }
 
 Result<std::unique_ptr<LeaderElector>> LeaderElector::create(Client& client, LeaderElectionOptions options,
