@@ -255,7 +255,9 @@ void LbController::run(std::stop_token stop) {
     if (ok) {
       planned = plan(changes, full);
       ok = apply(planned);
-      draining_ = planned.full || !planned.diff.operations.empty() || draining_ > 0 ? planned.diff.draining : draining_;
+      // Every plan covers all services that were draining (a full one all,
+      // an incremental one adds draining_keys()), so its count is the whole.
+      draining_ = planned.diff.draining;
       if (planned.full) {
         std::vector<Problem> problems = desired_.problems;
         problems.insert(problems.end(), planned.diff.problems.begin(), planned.diff.problems.end());

@@ -139,10 +139,8 @@ void LogExporter::run(std::stop_token stop) {
       (void)save_positions();
       last_save = std::chrono::steady_clock::now();
     }
-    std::mutex m;
-    std::condition_variable_any cv;
-    std::unique_lock lock(m);
-    cv.wait_for(lock, stop, options_.interval, [] { return false; });
+    std::unique_lock lock(sleep_mutex_);
+    wake_.wait_for(lock, stop, options_.interval, [] { return false; });
   }
   poll_once();
   (void)save_positions();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -75,6 +76,8 @@ class LogExporter {
   std::optional<CombinedAccessLogParser> combined_;
   AccessRecord record_;
   std::map<std::string, FilePosition> saved_;  // from the state file, by path
+  std::mutex sleep_mutex_;                     // run()'s wait between passes, cut short by stop
+  std::condition_variable_any wake_;
   mutable std::mutex mutex_;                   // guards everything below
   TrafficMetrics metrics_;
   std::map<std::string, Followed> files_;      // by path
