@@ -259,6 +259,9 @@ describe('web UI against pier serve with a gitops target', () => {
     await page.getByRole('button', { name: 'Filter', exact: true }).click();
     await page.waitForURL(/app=redis/);
     await page.getByRole('link', { name: 'catalog' }).waitFor();
+    // The URL changes before the filtered list arrives: wait for the table
+    // to have only the redis releases before looking at what is missing.
+    await page.waitForFunction(() => document.querySelectorAll('.release-table tbody tr').length === 2);
     assert.equal(await page.getByRole('link', { name: 'web', exact: true }).count(), 0);
     assert.equal(await page.locator('.release-table tbody tr').count(), 2);
     await page.getByLabel('Search names').fill('sess');
